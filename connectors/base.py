@@ -1,0 +1,84 @@
+"""The vocabulary every dialect is declared in.
+
+A dialect module declares its tables once (columns, aliases, types, personal fields); the
+raw assets, the dbt sources, the Great Expectations suites and the generator are all derived
+from that declaration, so a new ERP export is one new module, not five edits.
+"""
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnType = Literal["text", "int", "decimal", "date", "enum", "ticket"]
+Personal = Literal["pseudonymise", "drop"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export, as `DIALECTS.md` lists it."""
+
+    header: str
+    type: ColumnType = "text"
+    aliases: tuple[str, ...] = ()
+    required: bool = False  # a data row with this cell empty is quarantined
+    optional: bool = False  # the header itself may be absent from the file
+    personal: Personal | None = None
+    values: tuple[str, ...] = ()  # allowed values for enum columns (upper-case)
+    required_when: tuple[str, tuple[str, ...]] | None = None  # (column, values) making it required
+
+    @property
+    def name(self) -> str:
+        """The raw-table column name: snake_case of the header, suffixed when pseudonymised."""
+        base = snake(self.header)
+        return f"{base}_pseudonym" if self.personal == "pseudonymise" else base
+
+
+@dataclass(frozen=True)
+class Table:
+    """One raw table fed by a dialect (an XLSX sheet, or the whole CSV)."""
+
+    name: str  # raw table name, without schema: raw.<name>
+    columns: tuple[Column, ...]
+    sheet: str | None = None  # XLSX sheet name this table is read from
+    description: str = ""
+
+    @property
+    def raw_columns(self) -> list[str]:
+        """Text columns stored in raw (dropped personal columns excluded), in file order."""
+        return [c.name for c in self.columns if c.personal != "drop"]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """An export format: one declaration, one connector, one generator."""
+
+    name: str
+    domain: str
+    tables: tuple[Table, ...]
+    extensions: tuple[str, ...]
+    description: str
+    date_formats: tuple[str, ...] = ("%Y-%m-%d",)
+    excel_serial_dates: bool = True
+    decimal_comma: bool = False
+    options: dict = field(default_factory=dict)
+
+
+META_COLUMNS = ("_file_id", "_sheet", "_source_row", "_org_code", "_loaded_at", "_extra")
+
+
+class RejectedFile(Exception):
+    """The file as a whole cannot be read; the message tells the focal point what to fix."""
+
+
+def snake(header: str) -> str:
+    s = header.strip().lower().replace("%", "pct").replace("°", "no")
+    s = re.sub(r"[^0-9a-z]+", "_", s)
+    return s.strip("_")
+
+
+def header_key(text: str) -> str:
+    """Header comparison ignores case, spacing and punctuation (`Segment No` = `SEGMENT_NO`)."""
+    return re.sub(r"[^0-9a-z]+", "", str(text).lower())

@@ -1,0 +1,108 @@
+"""What lies in the landing folder, and what may be read (SPEC 1).
+
+`landing/<org_code>/<domain>/<file>`. Anything else is listed with the reason it is not read,
+so a focal point sees why a file did not count. Nothing outside the folder is ever opened:
+symlinks are not followed and paths are checked after resolution.
+"""
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from connectors.organizations import Registry
+from connectors.registry import DOMAINS
+
+EXTENSIONS = (".csv", ".txt", ".xlsx", ".json")
+SYSTEM_FOLDER = "_system"
+
+
+@dataclass
+class LandingFile:
+    relative_path: str
+    path: Path
+    org_code: str | None
+    domain: str | None
+    size_bytes: int
+    mtime_ns: int
+    reject_reason: str | None = None
+
+    @property
+    def suffix(self) -> str:
+        return self.path.suffix.lower()
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def classify(
+    parts: tuple[str, ...], registry: Registry
+) -> tuple[str | None, str | None, str | None]:
+    """(org, domain, reason not read) for a path relative to the landing folder."""
+    if any(p.startswith(".") for p in parts):
+        return None, None, "hidden file or folder"
+    if len(parts) != 3:
+        return None, None, "not at <org_code>/<domain>/<file>"
+    org, domain, name = parts
+    if org in registry.invalid:
+        return org, domain, registry.invalid[org]
+    if org not in registry.organizations:
+        return org, domain, f"unknown organization {org!r} (not in the registry)"
+    if domain not in DOMAINS:
+        return org, domain, f"unknown domain {domain!r} (expected one of {', '.join(DOMAINS)})"
+    if Path(name).suffix.lower() not in EXTENSIONS:
+        return org, domain, f"extension not read (expected {', '.join(EXTENSIONS)})"
+    return org, domain, None
+
+
+def scan(landing: Path, registry_path: Path, registry: Registry) -> list[LandingFile]:
+    """Every file under the landing folder, sorted by path, with why it is not read if so."""
+    root = landing.resolve()
+    registry_file = registry_path.resolve() if registry_path.exists() else None
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            parts = path.relative_to(root).parts
+            if parts[0] == SYSTEM_FOLDER or (registry_file and path == registry_file):
+                continue
+            relative = "/".join(parts)
+            stat = path.lstat()
+            reason = None
+            if path.is_symlink():
+                target = path.resolve()
+                inside = target.is_relative_to(root)
+                reason = "symlink" + ("" if inside else " pointing outside the landing folder")
+            org, domain, classified = classify(parts, registry)
+            found.append(
+                LandingFile(
+                    relative,
+                    path,
+                    org,
+                    domain,
+                    stat.st_size,
+                    stat.st_mtime_ns,
+                    reason or classified,
+                )
+            )
+        for d in list(dirnames):
+            if (Path(dirpath) / d).is_symlink():
+                link = Path(dirpath) / d
+                found.append(
+                    LandingFile(
+                        "/".join(link.relative_to(root).parts),
+                        link,
+                        None,
+                        None,
+                        0,
+                        0,
+                        "symlinked folder: not followed",
+                    )
+                )
+    return found

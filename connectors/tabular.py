@@ -1,0 +1,184 @@
+"""Bytes to text frames: encodings, delimiters, header rows and XLSX cells.
+
+Everything is read as text. Type sniffers lose data (decimal commas, trailing minus, Excel
+serial dates, cp1252), so casting happens later, explicitly, in `validate.py`.
+"""
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from connectors.base import RejectedFile, Table, header_key
+
+HEADER_SEARCH_ROWS = 100
+MAX_XLSX_UNCOMPRESSED = 2 * 1024**3  # a workbook that inflates past this is refused
+MAX_XLSX_RATIO = 200  # ... or one that compresses implausibly well (zip bomb)
+
+
+@dataclass
+class TextTable:
+    """Rows of one sheet or CSV as text, numbered as a spreadsheet shows them."""
+
+    frame: pl.DataFrame  # one String column per header cell, plus `_source_row`
+    header_row: int  # 1-based row of the header
+    sheet: str | None
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 (BOM or not) when it decodes strictly, else cp1252 (the other encoding ERPs emit)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def header_matches(cells: Iterable[object], table: Table) -> tuple[int, list[str]]:
+    """How many of the table's required headers a row holds, and which are missing."""
+    present = {header_key(c) for c in cells if c is not None and str(c).strip()}
+    missing = [
+        c.header
+        for c in table.columns
+        if not c.optional
+        and not ({header_key(c.header)} | {header_key(a) for a in c.aliases}) & present
+    ]
+    required = sum(1 for c in table.columns if not c.optional)
+    return required - len(missing), missing
+
+
+def find_header(rows: list[list[object]], table: Table) -> int | None:
+    """Index of the first row (within the first 100) holding every required header."""
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if not header_matches(row, table)[1]:
+            return i
+    return None
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the most header-like line into the most fields."""
+    best, best_count = ",", 0
+    for line in lines[:HEADER_SEARCH_ROWS]:
+        for delim in (";", ",", "\t", "|"):
+            count = line.count(delim)
+            if count > best_count:
+                best, best_count = delim, count
+    return best
+
+
+def read_csv_text(data: bytes, table: Table) -> TextTable:
+    """A delimited file as a text frame, starting after its header row."""
+    text, encoding = decode(data)
+    head_lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+    delimiter = sniff_delimiter(head_lines)
+    head_rows = list(csv.reader(io.StringIO("\n".join(head_lines)), delimiter=delimiter))
+    index = find_header(head_rows, table)
+    if index is None:
+        raise RejectedFile(missing_message(head_rows, table))
+    body = text.split("\n", index)[index] if index else text
+    frame = pl.read_csv(
+        io.BytesIO(body.encode("utf-8")),
+        separator=delimiter,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+        raise_if_empty=False,
+    )
+    frame = frame.with_row_index("_source_row", offset=index + 2).with_columns(
+        pl.col("_source_row").cast(pl.Int64)
+    )
+    return TextTable(frame, index + 1, None, encoding, delimiter)
+
+
+def missing_message(rows: list[list[object]], table: Table) -> str:
+    """Name the nearest header row and what it lacks, so the sender can fix the export."""
+    best = max(rows[:HEADER_SEARCH_ROWS], key=lambda r: header_matches(r, table)[0], default=[])
+    missing = header_matches(best, table)[1]
+    return f"no header row with the {table.name} columns; missing: {', '.join(missing)}"
+
+
+def open_workbook(data: bytes):
+    """Open an XLSX safely: refuse zip bombs before openpyxl inflates anything."""
+    import openpyxl
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise RejectedFile(f"not a valid .xlsx workbook ({exc})") from exc
+    inflated = sum(i.file_size for i in archive.infolist())
+    if inflated > MAX_XLSX_UNCOMPRESSED or inflated > MAX_XLSX_RATIO * max(len(data), 1):
+        raise RejectedFile(
+            f"workbook inflates to {inflated} bytes from {len(data)}: refused as a zip bomb"
+        )
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise RejectedFile(f"not a readable .xlsx workbook ({exc})") from exc
+
+
+def cell_text(value: object) -> str | None:
+    """A cell as the text a person reads: ISO dates, integers without `.0`, no exponent."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(value, "f").rstrip("0").rstrip(".") if abs(value) >= 1e-4 else repr(value)
+    text = str(value)
+    return text if text.strip() else None
+
+
+def sheet_rows(worksheet) -> Iterator[list[str | None]]:
+    for row in worksheet.iter_rows(values_only=True):
+        yield [cell_text(v) for v in row]
+
+
+def read_sheet(worksheet, table: Table) -> TextTable | None:
+    """A worksheet as a text frame after its header row, or None when it has no such header."""
+    rows = list(sheet_rows(worksheet))
+    index = find_header(rows, table)
+    if index is None:
+        return None
+    header = [h if h is not None else f"column_{i + 1}" for i, h in enumerate(rows[index])]
+    width = len(header)
+    body = [(r + [None] * width)[:width] for r in rows[index + 1 :]]
+    columns = dedupe_headers(header)
+    frame = pl.DataFrame(
+        {c: [r[i] for r in body] for i, c in enumerate(columns)},
+        schema={c: pl.String for c in columns},
+    )
+    frame = frame.with_row_index("_source_row", offset=index + 2).with_columns(
+        pl.col("_source_row").cast(pl.Int64)
+    )
+    return TextTable(frame, index + 1, worksheet.title)
+
+
+def dedupe_headers(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for h in header:
+        n = seen.get(h, 0)
+        seen[h] = n + 1
+        out.append(h if n == 0 else f"{h}_{n + 1}")
+    return out
+
+
+def read_path(path: Path) -> bytes:
+    return path.read_bytes()

@@ -1,0 +1,191 @@
+"""Text frame to raw rows and quarantine, by the table's declaration.
+
+Values are kept as their original text; casting here only decides whether a row is loaded
+or quarantined, with a reason a focal point can act on. Staging casts again with the same
+formats.
+"""
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from connectors.base import Column, Dialect, RejectedFile, Table, header_key
+from connectors.pseudonym import pseudonymise
+from connectors.tabular import TextTable
+
+QUARANTINE_SCHEMA = {
+    "sheet": pl.String,
+    "source_row": pl.Int64,
+    "column_name": pl.String,
+    "value": pl.String,
+    "reason": pl.String,
+}
+TOTAL_ROW = r"^\s*(grand\s+)?(sub)?totals?\b"
+MASK = "***"
+
+
+@dataclass
+class TableResult:
+    """What one sheet or file produced for one raw table."""
+
+    table: Table
+    rows: pl.DataFrame  # raw columns + _sheet, _source_row, _extra
+    quarantine: pl.DataFrame
+    rows_in: int
+    rows_skipped: int
+    notes: dict = field(default_factory=dict)
+
+
+def empty_quarantine() -> pl.DataFrame:
+    return pl.DataFrame(schema=QUARANTINE_SCHEMA)
+
+
+def blank(col: str) -> pl.Expr:
+    return pl.col(col).is_null() | (pl.col(col).str.strip_chars() == "")
+
+
+def number_pattern(dialect: Dialect) -> str:
+    if dialect.decimal_comma:
+        return r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?-?$"
+    return r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
+
+
+def parse_date(col: str, dialect: Dialect) -> pl.Expr:
+    """The date a cell holds in any of the dialect's formats, an ISO timestamp or a serial."""
+    text = pl.col(col).str.strip_chars()
+    candidates = [text.str.strptime(pl.Date, f, strict=False) for f in dialect.date_formats]
+    iso_stamp = text.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    candidates.append(pl.when(text.str.contains(r"^\d{4}-\d{2}-\d{2}[ T]")).then(iso_stamp))
+    if dialect.excel_serial_dates:
+        serial = text.cast(pl.Int64, strict=False)
+        candidates.append(
+            pl.when(text.str.contains(r"^\d{1,5}$") & (serial > 0))
+            .then(pl.date(1899, 12, 30) + pl.duration(days=serial))
+            .otherwise(None)
+        )
+    return pl.coalesce(candidates)
+
+
+def failures(column: Column, dialect: Dialect) -> list[tuple[pl.Expr, str]]:
+    """(row fails, reason) pairs for one column; reasons name the column and what was expected."""
+    name, header = column.name, column.header
+    present = ~blank(name)
+    checks: list[tuple[pl.Expr, str]] = []
+    if column.required:
+        checks.append((~present, f"{header} is empty (required)"))
+    if column.required_when:
+        other, values = column.required_when
+        applies = pl.col(other).str.strip_chars().str.to_uppercase().is_in(list(values))
+        checks.append((~present & applies, f"{header} is empty (required for {'/'.join(values)})"))
+    value = pl.col(name).str.strip_chars()
+    if column.type == "int":
+        checks.append(
+            (present & ~value.str.contains(r"^[+-]?\d+$"), f"{header} is not a whole number")
+        )
+    elif column.type == "decimal":
+        checks.append(
+            (present & ~value.str.contains(number_pattern(dialect)), f"{header} is not a number")
+        )
+    elif column.type == "date":
+        formats = ", ".join(f.replace("%", "") for f in dialect.date_formats)
+        checks.append(
+            (
+                present & parse_date(name, dialect).is_null(),
+                f"{header} is not a date (expected a date cell or {formats})",
+            )
+        )
+    elif column.type == "enum":
+        allowed = list(column.values)
+        checks.append(
+            (
+                present & ~value.str.to_uppercase().is_in(allowed),
+                f"{header} is not one of {', '.join(allowed)}",
+            )
+        )
+    elif column.type == "ticket":
+        digits = value.str.replace_all(r"[-\s]", "")
+        checks.append(
+            (
+                present & ~digits.str.contains(r"^\d{6,13}$"),
+                f"{header} is not a ticket number of up to 13 digits "
+                "(numbers in scientific notation lose digits: export the column as text)",
+            )
+        )
+    return checks
+
+
+def map_headers(frame: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[str]]:
+    """Rename file headers to declared column names; returns the frame and extra headers."""
+    by_key = {}
+    for col in frame.columns:
+        if col != "_source_row":
+            by_key.setdefault(header_key(col), col)
+    renames, used = {}, set()
+    for column in table.columns:
+        keys = [header_key(column.header), *(header_key(a) for a in column.aliases)]
+        found = next((by_key[k] for k in keys if k in by_key), None)
+        if found is None:
+            if not column.optional:
+                raise RejectedFile(f"{table.name}: column {column.header!r} is missing")
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(column.name))
+            continue
+        renames[found] = column.name
+        used.add(found)
+    extras = [c for c in frame.columns if c not in used and c != "_source_row"]
+    return frame.rename(renames), extras
+
+
+def structural(table: Table) -> pl.Expr:
+    """Blank lines, subtotal/total rows and repeated header rows carry no data."""
+    names = [c.name for c in table.columns]
+    all_blank = pl.all_horizontal([blank(n) for n in names])
+    first = pl.coalesce([pl.when(~blank(n)).then(pl.col(n)) for n in names])
+    total = first.str.to_lowercase().str.contains(TOTAL_ROW).fill_null(False)
+    first_col = table.columns[0]
+    repeated_header = (
+        pl.col(first_col.name).str.strip_chars().str.to_lowercase() == first_col.header.lower()
+    ).fill_null(False)
+    return all_blank | total | repeated_header
+
+
+def validate(text: TextTable, table: Table, dialect: Dialect, key: bytes) -> TableResult:
+    """Split a text table into raw rows and quarantine entries."""
+    frame, extras = map_headers(text.frame, table)
+    if extras:
+        frame = frame.with_columns(pl.struct(extras).struct.json_encode().alias("_extra"))
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("_extra"))
+    is_structural = frame.select(structural(table)).to_series()
+    skipped = int(is_structural.sum())
+    data = frame.filter(~is_structural)
+
+    entries = []
+    for column in table.columns:
+        for failed, reason in failures(column, dialect):
+            hits = data.filter(failed.fill_null(False))
+            if hits.height:
+                value = pl.lit(MASK) if column.personal else pl.col(column.name)
+                entries.append(
+                    hits.select(
+                        pl.lit(text.sheet, pl.String).alias("sheet"),
+                        pl.col("_source_row").alias("source_row"),
+                        pl.lit(column.header).alias("column_name"),
+                        value.alias("value"),
+                        pl.lit(reason).alias("reason"),
+                    )
+                )
+    quarantine = pl.concat(entries) if entries else empty_quarantine()
+    bad_rows = quarantine.get_column("source_row").unique()
+    loaded = data.filter(~pl.col("_source_row").is_in(bad_rows.implode()))
+
+    for column in table.columns:
+        if column.personal == "pseudonymise":
+            loaded = loaded.with_columns(pseudonymise(loaded.get_column(column.name), key))
+    rows = loaded.select(
+        *table.raw_columns,
+        pl.lit(text.sheet, pl.String).alias("_sheet"),
+        "_source_row",
+        "_extra",
+    )
+    notes = {"header_row": text.header_row, "encoding": text.encoding, "delimiter": text.delimiter}
+    return TableResult(table, rows, quarantine, data.height, skipped, notes)
