@@ -38,6 +38,14 @@ class Registry:
     invalid: dict[str, str]  # org code (or entry position) -> why it is excluded
 
 
+def whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_year(value: object) -> bool:
+    return whole(value) and 1990 <= value <= 2100
+
+
 def entry_problems(entry: dict) -> list[str]:
     problems = [f"unknown key {k!r}" for k in entry if k not in KEYS]
     problems += [f"missing {k!r}" for k in REQUIRED if entry.get(k) in (None, "")]
@@ -51,11 +59,11 @@ def entry_problems(entry: dict) -> list[str]:
     headcount = entry.get("headcount")
     if headcount is not None and (
         not isinstance(headcount, dict)
-        or not all(
-            isinstance(y, int) and isinstance(n, int) and n > 0 for y, n in headcount.items()
-        )
+        or not all(is_year(y) and whole(n) and n > 0 for y, n in headcount.items())
     ):
         problems.append("headcount must map years to positive whole numbers")
+    if entry.get("baseline_year") is not None and not is_year(entry["baseline_year"]):
+        problems.append(f"baseline_year {entry['baseline_year']!r} is not a year")
     targets = entry.get("targets") or []
     if targets and entry.get("baseline_year") is None:
         problems.append("targets need a baseline_year")
@@ -66,6 +74,8 @@ def entry_problems(entry: dict) -> list[str]:
             or not set(target) >= TARGET_KEYS
         ):
             problems.append(f"target {target!r} must have exactly scope, year, reduction_pct")
+        elif not is_year(target["year"]):
+            problems.append(f"target year {target['year']!r} is not a year")
         elif str(target["scope"]) not in TARGET_SCOPES:
             problems.append(
                 f"target scope {target['scope']!r} is not one of {sorted(TARGET_SCOPES)}"

@@ -10,6 +10,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -30,6 +31,7 @@ class TextTable:
     sheet: str | None
     encoding: str | None = None
     delimiter: str | None = None
+    epoch_1904: bool = False  # serial numbers in date columns count from 1904-01-01
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -140,12 +142,15 @@ def cell_text(value: object) -> str | None:
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))
-        return format(value, "f").rstrip("0").rstrip(".") if abs(value) >= 1e-4 else repr(value)
+        return format(Decimal(repr(value)), "f")  # shortest exact text, never an exponent
     text = str(value)
     return text if text.strip() else None
 
 
 def sheet_rows(worksheet) -> Iterator[list[str | None]]:
+    """Every row, whatever the sheet's stored dimension claims (some writers leave it stale)."""
+    if hasattr(worksheet, "reset_dimensions"):
+        worksheet.reset_dimensions()
     for row in worksheet.iter_rows(values_only=True):
         yield [cell_text(v) for v in row]
 
@@ -167,7 +172,8 @@ def read_sheet(worksheet, table: Table) -> TextTable | None:
     frame = frame.with_row_index("_source_row", offset=index + 2).with_columns(
         pl.col("_source_row").cast(pl.Int64)
     )
-    return TextTable(frame, index + 1, worksheet.title)
+    epoch_1904 = worksheet.parent.epoch == dt.datetime(1904, 1, 1)
+    return TextTable(frame, index + 1, worksheet.title, epoch_1904=epoch_1904)
 
 
 def dedupe_headers(header: list[str]) -> list[str]:

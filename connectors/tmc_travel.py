@@ -15,6 +15,7 @@ from connectors.tabular import (
     HEADER_SEARCH_ROWS,
     decode,
     find_header,
+    header_matches,
     missing_message,
     open_workbook,
     read_csv_text,
@@ -148,6 +149,18 @@ def sheet_for(workbook, table: Table):
     return None
 
 
+def nearest_sheet_message(workbook) -> str:
+    """Which sheet came closest to which table, and the columns it lacks."""
+    best = (-1, "the workbook has no sheets")
+    for ws in workbook.worksheets:
+        head = list(islice(sheet_rows(ws), HEADER_SEARCH_ROWS))
+        for table in DIALECT.tables:
+            score = max((header_matches(r, table)[0] for r in head), default=0)
+            if score > best[0]:
+                best = (score, f"sheet {ws.title!r}: {missing_message(head, table)}")
+    return best[1]
+
+
 def detect(data: bytes, suffix: str) -> str | None:
     """None when the file is this dialect, else what it lacks (for the rejection message)."""
     if suffix == ".csv":
@@ -160,7 +173,7 @@ def detect(data: bytes, suffix: str) -> str | None:
         try:
             if any(sheet_for(workbook, t) is not None for t in DIALECT.tables):
                 return None
-            return "no sheet with the Air Segments, Hotel or Rail columns"
+            return nearest_sheet_message(workbook)
         finally:
             workbook.close()
     return f"{DIALECT.name} reads .xlsx or .csv, not {suffix}"
@@ -178,9 +191,8 @@ def read(data: bytes, suffix: str, key: bytes) -> list[TableResult]:
                 continue
             text = read_sheet(ws, table)
             if text is None:
-                raise RejectedFile(
-                    f"sheet {ws.title!r}: no header row with the {table.sheet} columns"
-                )
+                head = list(islice(sheet_rows(ws), HEADER_SEARCH_ROWS))
+                raise RejectedFile(f"sheet {ws.title!r}: {missing_message(head, table)}")
             results.append(validate(text, table, DIALECT, key))
         return results
     finally:

@@ -5,6 +5,7 @@ or quarantined, with a reason a focal point can act on. Staging casts again with
 formats.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -64,6 +65,18 @@ def parse_date(col: str, dialect: Dialect) -> pl.Expr:
             .otherwise(None)
         )
     return pl.coalesce(candidates)
+
+
+def serial_1904_as_iso(col: str) -> pl.Expr:
+    """A 1904-system workbook's serial date, written as the ISO date Excel shows for it."""
+    text = pl.col(col).str.strip_chars()
+    as_date = pl.date(1904, 1, 1) + pl.duration(days=text.cast(pl.Int64, strict=False))
+    return (
+        pl.when(text.str.contains(r"^\d{1,5}$"))
+        .then(as_date.dt.to_string("%Y-%m-%d"))
+        .otherwise(pl.col(col))
+        .alias(col)
+    )
 
 
 def failures(column: Column, dialect: Dialect) -> list[tuple[pl.Expr, str]]:
@@ -131,7 +144,15 @@ def map_headers(frame: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[s
             continue
         renames[found] = column.name
         used.add(found)
-    extras = [c for c in frame.columns if c not in used and c != "_source_row"]
+    personal = {header_key(c.header) for c in table.columns if c.personal}
+    extras = []
+    for col in frame.columns:
+        if col in used or col == "_source_row":
+            continue
+        if header_key(re.sub(r"_\d+$", "", col)) in personal:
+            frame = frame.drop(col)  # a repeated personal column is never kept in clear
+            continue
+        extras.append(col)
     return frame.rename(renames), extras
 
 
@@ -140,7 +161,10 @@ def structural(table: Table) -> pl.Expr:
     names = [c.name for c in table.columns]
     all_blank = pl.all_horizontal([blank(n) for n in names])
     first = pl.coalesce([pl.when(~blank(n)).then(pl.col(n)) for n in names])
-    total = first.str.to_lowercase().str.contains(TOTAL_ROW).fill_null(False)
+    filled = pl.sum_horizontal([(~blank(n)).cast(pl.Int32) for n in names])
+    total = first.str.to_lowercase().str.contains(TOTAL_ROW).fill_null(False) & (
+        filled <= len(names) // 2
+    )
     first_col = table.columns[0]
     repeated_header = (
         pl.col(first_col.name).str.strip_chars().str.to_lowercase() == first_col.header.lower()
@@ -151,12 +175,16 @@ def structural(table: Table) -> pl.Expr:
 def validate(text: TextTable, table: Table, dialect: Dialect, key: bytes) -> TableResult:
     """Split a text table into raw rows and quarantine entries."""
     frame, extras = map_headers(text.frame, table)
+    if text.epoch_1904:
+        frame = frame.with_columns(
+            serial_1904_as_iso(c.name) for c in table.columns if c.type == "date"
+        )
     if extras:
         frame = frame.with_columns(pl.struct(extras).struct.json_encode().alias("_extra"))
     else:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("_extra"))
     is_structural = frame.select(structural(table)).to_series()
-    skipped = int(is_structural.sum())
+    skipped = text.header_row + int(is_structural.sum())  # preamble and header rows too
     data = frame.filter(~is_structural)
 
     entries = []
