@@ -28,7 +28,8 @@ ANALYST = textwrap.dedent(
 def build(path, version: int, rows: int) -> None:
     con = warehouse.connect(path)
     con.execute(
-        f"create or replace table facts as select {version} as version, i as x from range({rows}) t(i)"
+        f"create or replace table facts as "
+        f"select {version} as version, i as x from range({rows}) t(i)"
     )
     con.close()
 
@@ -79,9 +80,11 @@ def test_served_file_is_readable_by_duckdb_1_0_storage(tmp_path):
 
 
 def test_second_run_is_refused_while_the_lock_is_held(tmp_path):
-    with warehouse.run_lock(tmp_path):
-        with pytest.raises(RuntimeError, match="another greenblue run"):
-            with warehouse.run_lock(tmp_path):
-                pass
+    with (
+        warehouse.run_lock(tmp_path),
+        pytest.raises(RuntimeError, match="another greenblue run"),
+        warehouse.run_lock(tmp_path),
+    ):
+        pass
     with warehouse.run_lock(tmp_path):  # released: the next run goes ahead
         pass

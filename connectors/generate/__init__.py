@@ -1,0 +1,111 @@
+"""Sample landing folders for `greenblue generate`: realistic, quirky, reproducible.
+
+Written from `DIALECTS.md` and `METHOD.md`, not from the connectors, so that the connectors
+are tested against the documents. The same seed gives byte-identical files.
+
+A dialect plugs in by adding its `DialectWriter` to `WRITERS`: its quirk switches join
+`QUIRKS`, and its `write(org, rng, ctx)` is called once per organisation with a random
+generator of its own, so a new dialect never changes the files of the others.
+"""
+
+import csv
+import random
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from connectors.generate import tmc_travel
+from connectors.generate.common import Context, DialectWriter, WrittenFile
+from connectors.generate.registry import select, write_registry
+
+WRITERS: tuple[DialectWriter, ...] = (tmc_travel.WRITER,)
+
+# Quirks that apply to files of any dialect.
+FILE_QUIRKS: dict[str, float] = {"duplicate_file_redelivery": 0.05}
+
+QUIRKS: dict[str, float] = {
+    **FILE_QUIRKS,
+    **{name: p for writer in WRITERS for name, p in writer.quirks.items()},
+}
+
+REDELIVERY_SUFFIX = "_resent"
+
+
+def generate(
+    out: Path,
+    orgs: int = 5,
+    rows: int = 2000,
+    seed: int = 7,
+    year: int = 2024,
+    truth: Path | None = None,
+    quirks: Mapping[str, float] | None = None,
+) -> dict:
+    """Write `out/organizations.yaml` and every organisation's files for `year`.
+
+    `rows` is the size of each dialect's main table per organisation (air segment rows for the
+    travel agency). `quirks` overrides the default probability of named quirk switches (0
+    never, 1 always); an unknown name is an error, so a typo cannot silently test nothing.
+    With `truth`, the records each landing file should produce are written there.
+    Returns the organisations, the files written per organisation with their data rows per
+    sheet, and the re-delivered duplicates.
+    """
+    context = Context(out, truth, year, rows, merged_quirks(quirks))
+    check_folders(out, truth)
+    if rows < 1:
+        raise ValueError(f"rows must be at least 1, got {rows}")
+    chosen = select(orgs)
+    out.mkdir(parents=True, exist_ok=True)
+    write_registry(out / "organizations.yaml", chosen, year, seed)
+    written: dict[str, list[WrittenFile]] = {}
+    for org in chosen:
+        for writer in WRITERS:
+            rng = random.Random(f"{seed}:{org.code}:{writer.dialect}")
+            written.setdefault(org.code, []).extend(writer.write(org, rng, context))
+    duplicates = redeliver(context, written, random.Random(f"{seed}:redelivery"))
+    return {
+        "organizations": [org.code for org in chosen],
+        "files": {
+            code: {f.path.as_posix(): dict(f.rows) for f in files}
+            for code, files in written.items()
+        },
+        "duplicates": {copy.as_posix(): original.as_posix() for copy, original in duplicates},
+    }
+
+
+def merged_quirks(overrides: Mapping[str, float] | None) -> dict[str, float]:
+    unknown = sorted(set(overrides or {}) - set(QUIRKS))
+    if unknown:
+        raise ValueError(f"unknown quirk(s): {', '.join(unknown)}; known: {', '.join(QUIRKS)}")
+    return {**QUIRKS, **(overrides or {})}
+
+
+def check_folders(out: Path, truth: Path | None) -> None:
+    """The truth folder must not be read as landing data."""
+    if truth is not None and truth.resolve().is_relative_to(out.resolve()):
+        raise ValueError(f"truth folder {truth} must not be inside the landing folder {out}")
+
+
+def redeliver(
+    ctx: Context, written: dict[str, list[WrittenFile]], rng: random.Random
+) -> list[tuple[Path, Path]]:
+    """Copy some files byte for byte under a second name, as senders re-send an export.
+
+    When the probability is above zero and chance picked none, one file is re-sent anyway, so
+    every sample landing folder exercises duplicate detection.
+    """
+    files = [f.path for code in written for f in written[code]]
+    chosen = [p for p in files if ctx.chance(rng, "duplicate_file_redelivery")]
+    if not chosen and files and ctx.quirks["duplicate_file_redelivery"] > 0:
+        chosen = [rng.choice(files)]
+    pairs = []
+    for original in chosen:
+        copy = original.with_name(f"{original.stem}{REDELIVERY_SUFFIX}{original.suffix}")
+        shutil.copyfile(ctx.out / original, ctx.out / copy)
+        pairs.append((copy, original))
+    if ctx.truth is not None:
+        ctx.truth.mkdir(parents=True, exist_ok=True)
+        with (ctx.truth / "duplicates.csv").open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(["path", "same_as"])
+            writer.writerows([c.as_posix(), o.as_posix()] for c, o in pairs)
+    return pairs
