@@ -1,0 +1,14 @@
+{#
+    Haversine great-circle distance in km on a sphere of radius 6371.0 km (METHOD.md,
+    air rules 1 and 2: no uplift, the DESNZ factors already include it). The argument of
+    asin is capped at 1 so rounding cannot push it out of the function's domain.
+#}
+{% macro great_circle_km(lat1, lon1, lat2, lon2) -%}
+    (
+        2 * 6371.0 * asin(least(1.0, sqrt(
+            power(sin(radians({{ lat2 }} - {{ lat1 }}) / 2), 2)
+            + cos(radians({{ lat1 }})) * cos(radians({{ lat2 }}))
+            * power(sin(radians({{ lon2 }} - {{ lon1 }}) / 2), 2)
+        )))
+    )
+{%- endmacro %}

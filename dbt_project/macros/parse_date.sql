@@ -1,0 +1,33 @@
+{#
+    Text from the raw tables to a DATE. Connectors pass dates on as ISO `YYYY-MM-DD`,
+    `DD-MMM-YYYY` with English month abbreviations (`05-Mar-2024`), or an Excel
+    1900-system serial number (`45356`); anything else is NULL. Engine-specific, hence
+    dispatched.
+#}
+{% macro parse_date(column) -%}
+    {{ return(adapter.dispatch('parse_date')(column)) }}
+{%- endmacro %}
+
+{% macro default__parse_date(column) -%}
+    {{ dbt.safe_cast(clean_text(column), 'date') }}
+{%- endmacro %}
+
+{#
+    Excel's 1900 date system counts 1900-01-01 as day 1 and keeps the non-existent
+    1900-02-29 as day 60, so from day 61 on a serial is days since 1899-12-30.
+#}
+{% macro duckdb__parse_date(column) -%}
+    coalesce(
+        cast(try_strptime(trim({{ column }}), '%Y-%m-%d') as date),
+        cast(try_strptime(trim({{ column }}), '%d-%b-%Y') as date),
+        case
+            when regexp_full_match(trim({{ column }}), '[0-9]{1,6}')
+                then case
+                    when cast(trim({{ column }}) as integer) >= 61
+                        then date '1899-12-30' + cast(trim({{ column }}) as integer)
+                    when cast(trim({{ column }}) as integer) between 1 and 59
+                        then date '1899-12-31' + cast(trim({{ column }}) as integer)
+                end
+        end
+    )
+{%- endmacro %}

@@ -1,0 +1,42 @@
+{#
+    One activity per flown air segment: passenger km = great-circle km (METHOD.md air
+    rules 1-5), the factor to look up with and without radiative forcing, and the reason
+    when the route cannot be resolved.
+#}
+with
+
+segments as (
+
+    select * from {{ ref('int_air_segments_classified') }}
+
+),
+
+final as (
+
+    select
+        source_row_key,
+        'tmc_air_segments' as source_table,
+        source_file_id,
+        source_sheet,
+        source_row,
+        org_code,
+        coalesce(departure_date, issue_date) as activity_date,
+        'air' as activity_type,
+        'core' as boundary,
+        distance_km as quantity,
+        'passenger.km' as unit,
+        factor_id_without_rf as lookup_factor_id,
+        factor_id_with_rf as lookup_factor_id_with_rf,
+        route_issue as activity_issue,
+        data_quality,
+        origin_iata,
+        destination_iata,
+        distance_km,
+        haul_band,
+        cabin
+
+    from segments
+
+)
+
+select * from final

@@ -1,0 +1,243 @@
+{#
+    The fate of every air and rail row (METHOD.md air rule 6, which rail follows):
+
+    1. A row repeated in several files with the same natural key (organization, ticket
+       number or booking reference, coupon, transaction type, route, date) counts once: the
+       latest file (first_seen_at, then file_id) keeps its rows, older copies are
+       `duplicate`. Rows within one file are never duplicates of each other (two
+       colleagues on one low-cost booking are two trips).
+    2. SALE and EXCHANGE rows are sold segments. A REFUND or VOID of the same ticket cancels
+       the segment it names (coupon number, or origin + destination + date); one that names
+       no segment cancels every segment of the ticket departing on or after its issue date
+       (a flown coupon cannot be refunded). A cancelled segment counts nothing however many
+       rows cancel it, so no ticket goes below zero.
+    3. SALE / EXCHANGE rows without a ticket number (low-cost carriers) are flown; a REFUND
+       or VOID without one cannot be matched and is flagged `unmatched_refund`.
+#}
+with
+
+ticket_rows as (
+
+    select * from {{ ref('int_travel_ticket_rows') }}
+
+),
+
+keyed as (
+
+    select
+        *,
+        transaction_type in ('SALE', 'EXCHANGE') as is_sale_or_exchange,
+        {{ dbt.hash(dbt.concat([
+            'travel_mode', "'|'",
+            'org_code', "'|'",
+            "coalesce(ticket13, " ~ dbt.concat(["'PNR '", 'record_locator']) ~ ", '')", "'|'",
+            "coalesce(" ~ dbt.safe_cast('segment_no', dbt.type_string()) ~ ", '')", "'|'",
+            'transaction_type', "'|'",
+            "coalesce(origin_code, '')", "'|'",
+            "coalesce(destination_code, '')", "'|'",
+            "coalesce(" ~ dbt.safe_cast('departure_date', dbt.type_string()) ~ ", '')",
+        ])) }} as natural_key
+
+    from ticket_rows
+
+),
+
+ranked as (
+
+    select
+        *,
+        first_value(source_file_id) over (
+            partition by natural_key
+            order by file_first_seen_at desc, source_file_id desc
+        ) as kept_file_id,
+        first_value(source_row_key) over (
+            partition by natural_key
+            order by file_first_seen_at desc, source_file_id desc, source_sheet asc, source_row asc
+        ) as first_kept_row_key
+
+    from keyed
+
+),
+
+kept as (
+
+    select * from ranked
+    where source_file_id = kept_file_id
+
+),
+
+sold_segments as (
+
+    select * from kept
+    where is_sale_or_exchange
+
+),
+
+cancelling_rows as (
+
+    select
+        *,
+        origin_code is not null
+        and destination_code is not null
+        and departure_date is not null as names_route
+
+    from kept
+    where not is_sale_or_exchange and ticket13 is not null
+
+),
+
+matches as (
+
+    select
+        sold.source_row_key as cancelled_row_key,
+        cancelling.source_row_key as cancelling_row_key,
+        row_number() over (
+            partition by sold.source_row_key
+            order by
+                cancelling.file_first_seen_at asc,
+                cancelling.source_file_id asc,
+                cancelling.source_sheet asc,
+                cancelling.source_row asc
+        ) as match_rank
+
+    from sold_segments as sold
+    inner join cancelling_rows as cancelling
+        on
+            sold.travel_mode = cancelling.travel_mode
+            and sold.org_code = cancelling.org_code
+            and sold.ticket13 = cancelling.ticket13
+            and (
+                -- names the coupon
+                (
+                    cancelling.segment_no is not null
+                    and sold.segment_no = cancelling.segment_no
+                )
+                -- names the route and date (when coupon numbers cannot be compared)
+                or (
+                    (cancelling.segment_no is null or sold.segment_no is null)
+                    and cancelling.names_route
+                    and sold.origin_code = cancelling.origin_code
+                    and sold.destination_code = cancelling.destination_code
+                    and sold.departure_date = cancelling.departure_date
+                )
+                -- names no segment: the part of the ticket not yet flown at its issue date
+                or (
+                    cancelling.segment_no is null
+                    and not cancelling.names_route
+                    and sold.departure_date >= cancelling.issue_date
+                )
+            )
+
+),
+
+first_cancellations as (
+
+    select
+        cancelled_row_key,
+        cancelling_row_key as cancelled_by_row_key
+
+    from matches
+    where match_rank = 1
+
+),
+
+cancelling_counts as (
+
+    select
+        cancelling_row_key,
+        count(*) as cancelled_segment_count
+
+    from matches
+    group by cancelling_row_key
+
+),
+
+fates as (
+
+    select
+        ranked.source_row_key,
+        ranked.travel_mode,
+        ranked.source_table,
+        ranked.source_file_id,
+        ranked.source_sheet,
+        ranked.source_row,
+        ranked.org_code,
+        ranked.ticket13,
+        ranked.record_locator,
+        ranked.transaction_type,
+        ranked.issue_date,
+        ranked.segment_no,
+        ranked.origin_code,
+        ranked.destination_code,
+        ranked.departure_date,
+        ranked.natural_key,
+        case
+            when ranked.source_file_id != ranked.kept_file_id then 'duplicate'
+            when ranked.is_sale_or_exchange and first_cancellations.cancelled_row_key is not null
+                then 'cancelled'
+            when ranked.is_sale_or_exchange then 'flown'
+            when cancelling_counts.cancelling_row_key is not null then 'cancelling'
+            else 'unmatched_refund'
+        end as fate,
+        case
+            when ranked.source_file_id != ranked.kept_file_id then ranked.first_kept_row_key
+        end as duplicate_of_row_key,
+        case
+            when ranked.source_file_id = ranked.kept_file_id
+                then first_cancellations.cancelled_by_row_key
+        end as cancelled_by_row_key,
+        coalesce(cancelling_counts.cancelled_segment_count, 0) as cancelled_segment_count,
+        case
+            when ranked.source_file_id != ranked.kept_file_id
+                then 'repeated in a later file'
+            when ranked.is_sale_or_exchange or cancelling_counts.cancelling_row_key is not null
+                then null
+            when ranked.ticket13 is null
+                then {{ dbt.concat([
+                    'ranked.transaction_type', "' without ticket number cannot be matched'"
+                ]) }}
+            else {{ dbt.concat([
+                'ranked.transaction_type', "' matches no sold segment of ticket '", 'ranked.ticket13'
+            ]) }}
+        end as fate_note
+
+    from ranked
+    left join first_cancellations
+        on ranked.source_row_key = first_cancellations.cancelled_row_key
+    left join cancelling_counts
+        on ranked.source_row_key = cancelling_counts.cancelling_row_key
+
+),
+
+related_rows as (
+
+    select
+        source_row_key,
+        source_file_id,
+        source_sheet,
+        source_row
+
+    from ticket_rows
+
+),
+
+final as (
+
+    select
+        fates.*,
+        duplicate_of.source_file_id as duplicate_of_file_id,
+        duplicate_of.source_sheet as duplicate_of_sheet,
+        duplicate_of.source_row as duplicate_of_row,
+        cancelled_by.source_file_id as cancelled_by_file_id,
+        cancelled_by.source_sheet as cancelled_by_sheet,
+        cancelled_by.source_row as cancelled_by_row
+
+    from fates
+    left join related_rows as duplicate_of
+        on fates.duplicate_of_row_key = duplicate_of.source_row_key
+    left join related_rows as cancelled_by
+        on fates.cancelled_by_row_key = cancelled_by.source_row_key
+
+)
+
+select * from final

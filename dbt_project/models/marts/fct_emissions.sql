@@ -1,0 +1,43 @@
+{#
+    One row per emission-bearing activity, every domain in the common activity shape.
+    A domain joins the inventory by adding its activity model to `activity_models`.
+#}
+{%- set activity_models = ['int_travel_activities'] -%}
+
+with
+
+activities as (
+
+    {% for model_name in activity_models -%}
+        select
+            emission_id,
+            org_code,
+            reporting_year,
+            activity_date,
+            domain,
+            scope,
+            category,
+            activity_type,
+            boundary,
+            quantity,
+            unit,
+            factor_id,
+            factor_version,
+            kg_co2e,
+            kg_co2e_market,
+            kg_co2e_with_rf,
+            factor_status,
+            unmapped_reason,
+            source_table,
+            source_file_id,
+            source_sheet,
+            source_row,
+            data_quality
+
+        from {{ ref(model_name) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+)
+
+select * from activities

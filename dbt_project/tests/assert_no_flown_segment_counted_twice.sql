@@ -1,0 +1,105 @@
+{#
+    No flown air or rail segment is counted twice:
+    - no source row creates, or is a copy behind, more than one activity;
+    - no natural key (organization, ticket or booking reference, coupon, type, route, date)
+      creates activities from more than one file: a row repeated across files counts once;
+    - a cancelled segment creates no activity, and a duplicate only ever adds 0;
+    - the quantities behind each activity sum to its quantity.
+#}
+with
+
+sources as (
+
+    select * from {{ ref('fct_emission_sources') }}
+
+),
+
+emissions as (
+
+    select * from {{ ref('fct_emissions') }}
+
+),
+
+fates as (
+
+    select * from {{ ref('int_travel_ticket_row_fates') }}
+
+),
+
+rows_in_several_activities as (
+
+    select
+        'source row behind several activities' as failure,
+        min(emission_id) as emission_id
+    from sources
+    group by source_table, source_file_id, sheet, source_row
+    having count(distinct emission_id) > 1
+
+),
+
+keys_counted_from_several_files as (
+
+    select
+        'natural key counted from several files' as failure,
+        min(emissions.emission_id) as emission_id
+    from emissions
+    inner join fates
+        on emissions.emission_id = fates.source_row_key
+    group by fates.natural_key
+    having count(distinct fates.source_file_id) > 1
+
+),
+
+cancelled_or_duplicate_counted as (
+
+    select
+        {{ dbt.concat(["'activity created by a '", 'fates.fate', "' row'"]) }} as failure,
+        emissions.emission_id
+    from emissions
+    inner join fates
+        on emissions.emission_id = fates.source_row_key
+    where fates.fate != 'flown'
+
+),
+
+duplicates_adding_quantity as (
+
+    select
+        'duplicate row adds quantity' as failure,
+        emission_id
+    from sources
+    where contribution = 'duplicate' and quantity_signed != 0
+
+),
+
+quantities_not_adding_up as (
+
+    select
+        'source quantities do not sum to the activity quantity' as failure,
+        emissions.emission_id
+    from emissions
+    inner join sources
+        on emissions.emission_id = sources.emission_id
+    group by emissions.emission_id, emissions.quantity
+    having
+        (emissions.quantity is null) != (sum(sources.quantity_signed) is null)
+        or abs(sum(sources.quantity_signed) - emissions.quantity)
+        > greatest(1e-9 * abs(emissions.quantity), 1e-9)
+
+),
+
+failures as (
+
+    select * from rows_in_several_activities
+    union all
+    select * from keys_counted_from_several_files
+    union all
+    select * from cancelled_or_duplicate_counted
+    union all
+    select * from duplicates_adding_quantity
+    union all
+    select * from quantities_not_adding_up
+
+)
+
+select * from failures

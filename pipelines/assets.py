@@ -1,0 +1,142 @@
+"""Python assets: landing manifest, raw tables, factor library, reference data, publication.
+
+Asset keys equal the dbt source names (`raw/tmc_air_segments` is `source('raw',
+'tmc_air_segments')`), so the lineage graph reads landing -> raw -> staging -> intermediate
+-> marts -> published without a translation table. No parsing or emission maths lives here.
+"""
+
+import dagster as dg
+
+from connectors import registry as dialects
+from connectors.landing import scan
+from connectors.organizations import load_registry
+from pipelines import library, warehouse
+from pipelines.resources import GreenblueResource
+
+OWNER = "team:greenblue-data"
+
+
+def spec(key, **kwargs) -> dg.AssetSpec:
+    return dg.AssetSpec(key, owners=[OWNER], **kwargs)
+
+
+@dg.multi_asset(
+    specs=[
+        spec(
+            ["ops", "organizations"],
+            description="Organizations from the registry file (code, name, country, currency).",
+        ),
+        spec(["ops", "org_headcount"], description="Personnel per organization and year."),
+        spec(["ops", "org_targets"], description="Reduction targets from the registry."),
+        spec(
+            ["ops", "file_manifest"],
+            description="Every file seen in the landing folder: SHA-256, dialect, status "
+            "(pending, loaded, rejected, duplicate, superseded) and row counts.",
+        ),
+    ],
+    group_name="landing",
+)
+def landing(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
+    """Scan the landing folder, hash new files, detect their dialect and record the run."""
+    settings = greenblue.settings()
+    registry = load_registry(settings.orgs)
+    for code, message in registry.invalid.items():
+        context.log.warning(f"organization excluded: {code}: {message}")
+    files = scan(settings.landing, settings.orgs, registry)
+    with warehouse.session(settings.work_db) as con:
+        warehouse.ensure_schema(con)
+        warehouse.start_run(con, context.run_id, greenblue.factor_set())
+        orgs = library.load_organizations(con, registry)
+        summary = warehouse.plan(con, files, context.run_id, context.log.info)
+    context.log.info(
+        f"{summary.seen} files in landing: {summary.new} new, {summary.unchanged} unchanged, "
+        f"{summary.duplicate} duplicate, {summary.rejected} rejected"
+    )
+    meta = {"files_seen": summary.seen, "files_new": summary.new, "rejected": summary.rejected}
+    yield dg.MaterializeResult(asset_key=["ops", "organizations"], metadata=orgs)
+    yield dg.MaterializeResult(asset_key=["ops", "org_headcount"])
+    yield dg.MaterializeResult(asset_key=["ops", "org_targets"])
+    yield dg.MaterializeResult(asset_key=["ops", "file_manifest"], metadata=meta)
+
+
+def raw_asset(dialect) -> dg.AssetsDefinition:
+    """One multi-asset per dialect: its pending files into its raw tables."""
+
+    @dg.multi_asset(
+        name=f"raw_{dialect.name}",
+        specs=[
+            spec(
+                ["raw", table.name],
+                description=f"{table.description} Loaded by the {dialect.name} connector; "
+                "original text, personal columns pseudonymised.",
+                deps=[["ops", "file_manifest"]],
+                kinds={"duckdb", "polars"},
+                metadata={"dialect": dialect.name, "domain": dialect.domain},
+            )
+            for table in dialect.tables
+        ],
+        group_name="raw",
+    )
+    def _load(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
+        settings = greenblue.settings()
+        with warehouse.session(settings.work_db) as con:
+            summary = warehouse.load_pending(
+                con,
+                settings.landing,
+                dialect.name,
+                settings.key_bytes,
+                context.run_id,
+                context.log.info,
+            )
+        for table in dialect.tables:
+            yield dg.MaterializeResult(
+                asset_key=["raw", table.name],
+                metadata={
+                    "files_loaded": summary.files,
+                    "rows_loaded": summary.rows_loaded,
+                    "rows_quarantined": summary.rows_quarantined,
+                },
+            )
+
+    return _load
+
+
+RAW_ASSETS = [raw_asset(d) for d in dialects.DIALECTS.values()]
+
+
+@dg.multi_asset(
+    specs=[
+        spec(
+            ["factors", "emission_factors"],
+            description="Every factor-set edition in factors/emission_factors (one row per "
+            "factor_id and factor_version), with source, edition and GWP set.",
+            kinds={"duckdb"},
+        ),
+        *[
+            spec(["factors", name], description=f"Methodology lookup factors/{name}.csv.")
+            for name in library.LOOKUPS
+        ],
+    ],
+    group_name="factors",
+)
+def factor_library(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
+    """The factor library and methodology lookups from factors/ (the single source of truth)."""
+    with warehouse.session(greenblue.settings().work_db) as con:
+        warehouse.ensure_schema(con)
+        meta = library.load_factors(con)
+    yield dg.MaterializeResult(asset_key=["factors", "emission_factors"], metadata=meta)
+    for name in library.LOOKUPS:
+        yield dg.MaterializeResult(asset_key=["factors", name])
+
+
+@dg.asset(
+    key=["reference", "airports"],
+    group_name="factors",
+    owners=[OWNER],
+    kinds={"duckdb"},
+    description="IATA airports with coordinates and countries from the airportsdata package.",
+)
+def airports(greenblue: GreenblueResource) -> dg.MaterializeResult:
+    with warehouse.session(greenblue.settings().work_db) as con:
+        warehouse.ensure_schema(con)
+        return dg.MaterializeResult(metadata=library.load_airports(con))

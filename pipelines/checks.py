@@ -1,0 +1,62 @@
+"""Asset checks. Blocking ones stop publication: the served warehouse then stays as it was.
+
+The SQL of the reconciliation lives in `pipelines/reconcile.py` so tests and the CLI use the
+same definition of "reconciles" as the gate.
+"""
+
+import dagster as dg
+
+from connectors import registry as dialects
+from expectations.suites import raw_validator
+from pipelines import reconcile, warehouse
+from pipelines.resources import GreenblueResource
+
+
+def raw_suite_check(table) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(["raw", table.name]),
+        name=f"gx_{table.name}",
+        blocking=True,
+        description=f"Great Expectations suite raw.{table.name} on the rows loaded in this run.",
+    )
+    def _check(context: dg.AssetCheckExecutionContext, greenblue: GreenblueResource):
+        settings = greenblue.settings()
+        with warehouse.session(settings.work_db) as con:
+            frame = con.sql(
+                f"select * from raw.{table.name} where _file_id in "
+                "(select file_id from ops.file_manifest where run_id = ? and status = 'loaded')",
+                params=[context.run.run_id],
+            ).to_arrow_table()
+        if frame.num_rows == 0:
+            return dg.AssetCheckResult(passed=True, metadata={"rows": 0})
+        result = raw_validator().validate(table, frame.to_pandas())
+        return dg.AssetCheckResult(
+            passed=result.success,
+            metadata={
+                "rows": frame.num_rows,
+                "expectations": result.evaluated,
+                "failed": result.failed,
+            },
+        )
+
+    return _check
+
+
+RAW_CHECKS = [raw_suite_check(t) for _, t in dialects.raw_tables()]
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["marts", "org_emissions_annual"]),
+    name="reconciliation",
+    blocking=True,
+    description="rows_in = loaded + quarantined for every loaded file, raw and quarantine counts "
+    "match the manifest, every kg_co2e = quantity x factor, and annual totals equal the sum of "
+    "their rows. A failure is a defect, not bad input: publication stops.",
+)
+def reconciliation(greenblue: GreenblueResource) -> dg.AssetCheckResult:
+    with warehouse.session(greenblue.settings().work_db) as con:
+        problems = reconcile.problems(con)
+    return dg.AssetCheckResult(
+        passed=not problems,
+        metadata={"problems": len(problems), "first": problems[:20]},
+    )

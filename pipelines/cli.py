@@ -1,0 +1,173 @@
+"""The `greenblue` command: generate, run, demo, dbt-sources."""
+
+import argparse
+import contextlib
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+
+from pipelines.settings import ROOT, ConfigError, apply_offline_env, load_settings
+
+SOURCES_YAML = ROOT / "dbt_project" / "models" / "staging" / "_raw__sources.yml"
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from connectors.generate import generate
+
+    started = time.perf_counter()
+    summary = generate(
+        Path(args.out), orgs=args.orgs, rows=args.rows, seed=args.seed, year=args.year
+    )
+    files = sum(len(v) for v in summary.get("files", {}).values()) if "files" in summary else "?"
+    print(
+        f"wrote {files} files for {args.orgs} organizations to {args.out} "
+        f"in {time.perf_counter() - started:.1f}s"
+    )
+    return 0
+
+
+def execute_run() -> int:
+    """Run the nightly job once, in this process; 0 when published, 1 when blocked."""
+    apply_offline_env()
+    from connectors.organizations import RegistryError, load_registry
+    from pipelines import warehouse
+
+    settings = load_settings()
+    settings.key_bytes  # noqa: B018 - refuse to start without the key, before any work
+    if not settings.orgs.exists():
+        raise RegistryError(
+            f"organization registry {settings.orgs} does not exist (GREENBLUE_ORGS)"
+        )
+    load_registry(settings.orgs)  # unreadable: stop before the warehouse is touched
+    started = time.perf_counter()
+    with warehouse.run_lock(settings.workdir):
+        import dagster as dg
+
+        from pipelines.definitions import defs
+
+        instance = (
+            dg.DagsterInstance.get()
+            if os.environ.get("DAGSTER_HOME")
+            else (dg.DagsterInstance.ephemeral())
+        )
+        log_path = settings.workdir / "logs" / "last-run.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        print(f"running the nightly job; dbt output goes to {log_path}", file=sys.stderr)
+        with log_path.open("w") as log, contextlib.redirect_stdout(log):
+            result = defs.get_job_def("nightly").execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            )
+        failed_checks = [
+            f"{'/'.join(e.asset_key.path)}:{e.check_name}"
+            for e in result.get_asset_check_evaluations()
+            if not e.passed
+        ]
+        failed_steps = [e.step_key for e in result.all_events if e.is_step_failure]
+        published = any(
+            e.asset_key.path == ["published", "warehouse"]
+            for e in result.get_asset_materialization_events()
+        )
+        if not published:
+            reason = (
+                "; ".join(
+                    [f"check failed: {c}" for c in failed_checks]
+                    + [f"step failed: {s}" for s in failed_steps]
+                )
+                or "publication did not happen"
+            )
+            if settings.work_db.exists():
+                with warehouse.session(settings.work_db) as con:
+                    warehouse.finish_run(con, result.run_id, "blocked", reason)
+            print(
+                f"greenblue run {result.run_id}: BLOCKED, served warehouse unchanged: {reason}",
+                file=sys.stderr,
+            )
+            return 1
+    from pipelines.summary import print_summary
+
+    print_summary(settings.warehouse, result.run_id, time.perf_counter() - started, failed_checks)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    return execute_run()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Sample data, a run, and where to look: the first thing a newcomer sees."""
+    out = Path(args.dir).absolute()
+    landing = out / "landing"
+    if not (landing / "organizations.yaml").exists():
+        cmd_generate(
+            argparse.Namespace(out=landing, orgs=args.orgs, rows=args.rows, seed=7, year=2024)
+        )
+    os.environ.setdefault("GREENBLUE_LANDING", str(landing))
+    os.environ.setdefault("GREENBLUE_WAREHOUSE", str(out / "warehouse" / "greenblue.duckdb"))
+    key_file = out / ".pseudonym_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    os.environ.setdefault("GREENBLUE_PSEUDONYM_KEY", key_file.read_text().strip())
+    code = execute_run()
+    if code == 0:
+        print(f"\nwarehouse: {os.environ['GREENBLUE_WAREHOUSE']}")
+        print(f"landing:   {landing}")
+        print("open it:   duckdb -readonly " + os.environ["GREENBLUE_WAREHOUSE"])
+    return code
+
+
+def cmd_dbt_sources(args: argparse.Namespace) -> int:
+    """Write (or --check) the dbt raw sources generated from the dialect registry."""
+    from connectors.registry import dbt_sources_yaml
+
+    text = dbt_sources_yaml()
+    if args.check:
+        if not SOURCES_YAML.exists() or SOURCES_YAML.read_text() != text:
+            print(f"{SOURCES_YAML} is out of date: run `greenblue dbt-sources`", file=sys.stderr)
+            return 1
+        return 0
+    SOURCES_YAML.write_text(text)
+    print(f"wrote {SOURCES_YAML}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="greenblue", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("generate", help="write a realistic landing folder (deterministic per seed)")
+    g.add_argument("--out", required=True)
+    g.add_argument("--orgs", type=int, default=5)
+    g.add_argument("--rows", type=int, default=2000, help="travel rows per organization and year")
+    g.add_argument("--seed", type=int, default=7)
+    g.add_argument("--year", type=int, default=2024)
+    g.set_defaults(func=cmd_generate)
+    r = sub.add_parser("run", help="run the nightly job once on GREENBLUE_LANDING")
+    r.set_defaults(func=cmd_run)
+    d = sub.add_parser("demo", help="generate sample data, run, print where the results are")
+    d.add_argument("--dir", default="demo")
+    d.add_argument("--orgs", type=int, default=5)
+    d.add_argument("--rows", type=int, default=2000)
+    d.set_defaults(func=cmd_demo)
+    s = sub.add_parser("dbt-sources", help="regenerate the dbt raw sources from the registry")
+    s.add_argument("--check", action="store_true", help="exit 1 when the file is out of date")
+    s.set_defaults(func=cmd_dbt_sources)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from connectors.organizations import RegistryError
+
+    try:
+        return args.func(args)
+    except (ConfigError, RegistryError) as exc:
+        print(f"greenblue: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""Dagster definitions: `dagster dev -w workspace.yaml` or `greenblue run`."""
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from pipelines.assets import RAW_ASSETS, airports, factor_library, landing
+from pipelines.automation import NIGHTLY_JOB, new_landing_files, nightly_schedule
+from pipelines.checks import RAW_CHECKS, reconciliation
+from pipelines.dbt import DBT_PROJECT, dbt_models
+from pipelines.publish import published_warehouse
+from pipelines.resources import GreenblueResource
+
+defs = dg.Definitions(
+    assets=[landing, *RAW_ASSETS, factor_library, airports, dbt_models, published_warehouse],
+    asset_checks=[*RAW_CHECKS, reconciliation],
+    jobs=[NIGHTLY_JOB],
+    schedules=[nightly_schedule],
+    sensors=[new_landing_files],
+    resources={
+        "greenblue": GreenblueResource(),
+        "dbt": DbtCliResource(project_dir=DBT_PROJECT),
+    },
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,176 @@
+"""Reference data loaded into the working database: factors, airports, organizations.
+
+All of it ships with the repo or a package (no network at run time), with its source and
+date recorded next to it.
+"""
+
+import csv
+import hashlib
+from importlib.metadata import version
+from pathlib import Path
+
+import airportsdata
+import duckdb
+import polars as pl
+
+from connectors.organizations import Registry
+from pipelines.settings import FACTORS_DIR
+from pipelines.warehouse import now
+
+LOOKUPS = ("city_airports", "cabin_aliases", "booking_class_cabins", "air_factor_cabins")
+
+
+class EditedEditionError(Exception):
+    """A published factor-set file changed: a new edition must be a new file."""
+
+
+def factor_sets(factors_dir: Path = FACTORS_DIR) -> list[dict[str, str]]:
+    with (factors_dir / "factor_sets.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def current_factor_set(requested: str | None, factors_dir: Path = FACTORS_DIR) -> str:
+    sets = factor_sets(factors_dir)
+    if requested is None:
+        return max(sets, key=lambda s: s["published_on"])["factor_set"]
+    if requested not in {s["factor_set"] for s in sets}:
+        names = ", ".join(s["factor_set"] for s in sets)
+        raise ValueError(
+            f"GREENBLUE_FACTOR_SET={requested!r} is not in factors/factor_sets.csv ({names})"
+        )
+    return requested
+
+
+def load_factors(con: duckdb.DuckDBPyConnection, factors_dir: Path = FACTORS_DIR) -> dict:
+    """Every factor-set edition into factors.emission_factors; lookups replaced each run.
+
+    The SHA-256 of each edition file is kept: if a published edition's file later differs,
+    the load stops, because earlier figures were computed with the old values.
+    """
+    con.execute(
+        "create table if not exists factors.factor_sets (factor_set varchar primary key, "
+        "published_on date, file varchar, description varchar, sha256 varchar, "
+        "first_loaded_at timestamp)"
+    )
+    frames = []
+    for entry in factor_sets(factors_dir):
+        path = factors_dir / entry["file"]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        known = con.execute(
+            "select sha256 from factors.factor_sets where factor_set = ?", [entry["factor_set"]]
+        ).fetchall()
+        if known and known[0][0] != digest:
+            raise EditedEditionError(
+                f"factor set {entry['factor_set']} ({entry['file']}) changed since it was first "
+                "loaded; published editions are never edited: add a new edition instead"
+            )
+        if not known:
+            con.execute(
+                "insert into factors.factor_sets values (?, ?, ?, ?, ?, ?)",
+                [
+                    entry["factor_set"],
+                    entry["published_on"],
+                    entry["file"],
+                    entry["description"],
+                    digest,
+                    now(),
+                ],
+            )
+        frames.append(pl.read_csv(path, infer_schema=False))
+    factors = pl.concat(frames).with_columns(
+        pl.col("kg_co2e_per_unit").cast(pl.Float64),
+        pl.col("valid_from").str.to_date(strict=False),
+        pl.col("valid_to").str.to_date(strict=False),
+    )
+    replace_table(con, "factors.emission_factors", factors)
+    for name in LOOKUPS:
+        replace_table(
+            con, f"factors.{name}", pl.read_csv(factors_dir / f"{name}.csv", infer_schema=False)
+        )
+    return {
+        "factor_rows": factors.height,
+        "factor_sets": factors.get_column("factor_version").n_unique(),
+    }
+
+
+def load_airports(con: duckdb.DuckDBPyConnection) -> dict:
+    airports = airportsdata.load("IATA")
+    frame = pl.DataFrame(
+        [
+            {
+                "iata": code,
+                "icao": a["icao"] or None,
+                "name": a["name"],
+                "city": a["city"],
+                "subdivision": a["subd"],
+                "country": a["country"],
+                "lat": float(a["lat"]),
+                "lon": float(a["lon"]),
+                "tz": a["tz"],
+            }
+            for code, a in airports.items()
+        ]
+    )
+    replace_table(con, "reference.airports", frame)
+    source = f"airportsdata {version('airportsdata')}"
+    con.execute("create or replace table reference.sources (dataset varchar, source varchar)")
+    con.execute("insert into reference.sources values ('airports', ?)", [source])
+    return {"airports": frame.height, "source": source}
+
+
+def load_organizations(con: duckdb.DuckDBPyConnection, registry: Registry) -> dict:
+    orgs = pl.DataFrame(
+        [
+            {
+                "org_code": o.code,
+                "name": o.name,
+                "country": o.country,
+                "currency": o.currency,
+                "baseline_year": o.baseline_year,
+            }
+            for o in registry.organizations.values()
+        ],
+        schema={
+            "org_code": pl.String,
+            "name": pl.String,
+            "country": pl.String,
+            "currency": pl.String,
+            "baseline_year": pl.Int32,
+        },
+    )
+    headcount = pl.DataFrame(
+        [
+            {"org_code": o.code, "reporting_year": year, "headcount": n}
+            for o in registry.organizations.values()
+            for year, n in o.headcount.items()
+        ],
+        schema={"org_code": pl.String, "reporting_year": pl.Int32, "headcount": pl.Int64},
+    )
+    targets = pl.DataFrame(
+        [
+            {
+                "org_code": o.code,
+                "scope": str(t["scope"]),
+                "target_year": int(t["year"]),
+                "reduction_pct": float(t["reduction_pct"]),
+            }
+            for o in registry.organizations.values()
+            for t in o.targets
+        ],
+        schema={
+            "org_code": pl.String,
+            "scope": pl.String,
+            "target_year": pl.Int32,
+            "reduction_pct": pl.Float64,
+        },
+    )
+    replace_table(con, "ops.organizations", orgs)
+    replace_table(con, "ops.org_headcount", headcount)
+    replace_table(con, "ops.org_targets", targets)
+    return {"organizations": orgs.height, "invalid": len(registry.invalid)}
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    con.register("replacement", frame.to_arrow())
+    con.execute(f"create or replace table {name} as select * from replacement")
+    con.unregister("replacement")

@@ -1,0 +1,46 @@
+"""The end-of-run summary printed by `greenblue run`, read from the served warehouse."""
+
+from pathlib import Path
+
+from pipelines import warehouse
+
+
+def print_summary(served: Path, run_id: str, seconds: float, failed_checks: list[str]) -> None:
+    con = warehouse.connect(served, read_only=True)
+    try:
+        run = con.execute(
+            "select status, factor_set, files_new, files_loaded, files_rejected, files_duplicate, "
+            "rows_loaded, rows_quarantined from ops.runs where run_id = ?",
+            [run_id],
+        ).fetchall()
+        manifest = con.execute(
+            "select status, count(*), coalesce(sum(rows_loaded), 0), "
+            "coalesce(sum(rows_quarantined), 0) from ops.file_manifest group by 1 order by 1"
+        ).fetchall()
+        orgs = con.execute(
+            """
+            select org_code, reporting_year,
+                   sum(t_co2e) filter (where boundary = 'core') as core_t,
+                   sum(t_co2e) filter (where boundary = 'optional') as optional_t,
+                   sum(unmapped_rows) as unmapped
+            from marts.org_emissions_annual group by 1, 2 order by 1, 2
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    status, factor_set, new, loaded, rejected, duplicate, rows, quarantined = run[0]
+    print(f"greenblue run {run_id}: {status} in {seconds:.1f}s (factor set {factor_set})")
+    print(
+        f"this run: {new} new files ({loaded} loaded, {rejected} rejected, {duplicate} duplicate), "
+        f"{rows} rows loaded, {quarantined} rows quarantined"
+    )
+    print(
+        "all files: " + ", ".join(f"{n} {s} ({r} rows, {q} quarantined)" for s, n, r, q in manifest)
+    )
+    print(f"{'org':<12}{'year':>6}{'t CO2e core':>14}{'optional':>12}{'unmapped':>10}")
+    for org, year, core, optional, unmapped in orgs:
+        print(f"{org:<12}{year:>6}{core or 0:>14.1f}{optional or 0:>12.1f}{unmapped or 0:>10}")
+    print(
+        "checks: " + ("all passed" if not failed_checks else "failed: " + ", ".join(failed_checks))
+    )
+    print(f"served warehouse: {served}")

@@ -1,0 +1,458 @@
+"""The working DuckDB database: schema, landing manifest, raw loads and publication.
+
+One writer at a time: every function takes a connection the caller opens and closes, and the
+run lock (`run_lock`) keeps a second run out. Analysts never open this file; they open the
+served copy that `publish` swaps in atomically.
+"""
+
+import datetime as dt
+import fcntl
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from connectors import registry as dialects
+from connectors.base import META_COLUMNS, RejectedFile
+from connectors.landing import LandingFile, sha256_of
+
+# Files written so that DuckDB 1.0 and later clients can open them, not only 2.x.
+STORAGE_VERSION = "v1.0.0"
+SCHEMAS = ("raw", "ops", "factors", "reference")
+ACTIVE = ("loaded", "pending")
+
+OPS_DDL = """
+create table if not exists ops.file_manifest (
+    file_id varchar primary key,
+    org_code varchar,
+    domain varchar,
+    dialect varchar,
+    relative_path varchar not null,
+    sha256 varchar,
+    size_bytes bigint,
+    mtime_ns bigint,
+    first_seen_at timestamp not null,
+    loaded_at timestamp,
+    run_id varchar,
+    status varchar not null,
+    supersedes varchar,
+    rows_in bigint,
+    rows_loaded bigint,
+    rows_quarantined bigint,
+    rows_skipped bigint,
+    message varchar
+);
+create table if not exists ops.quarantine (
+    file_id varchar not null,
+    org_code varchar,
+    sheet varchar,
+    source_row bigint not null,
+    column_name varchar,
+    value varchar,
+    reason varchar not null
+);
+create table if not exists ops.runs (
+    run_id varchar primary key,
+    started_at timestamp not null,
+    finished_at timestamp,
+    status varchar not null,
+    factor_set varchar,
+    files_seen bigint,
+    files_new bigint,
+    files_loaded bigint,
+    files_rejected bigint,
+    files_duplicate bigint,
+    files_superseded bigint,
+    rows_loaded bigint,
+    rows_quarantined bigint,
+    message varchar
+);
+"""
+
+Log = Callable[[str], None]
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION})
+
+
+@contextmanager
+def session(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(path)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def run_lock(workdir: Path) -> Iterator[None]:
+    """One run at a time: a second `greenblue run` is refused at once, with the reason."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    handle = (workdir / "run.lock").open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        handle.close()
+        raise RuntimeError(
+            f"another greenblue run holds {workdir / 'run.lock'}; wait for it to finish"
+        ) from exc
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for schema in SCHEMAS:
+        con.execute(f"create schema if not exists {schema}")
+    con.execute(OPS_DDL)
+    for _, table in dialects.raw_tables():
+        ensure_raw_table(con, table.name, table.raw_columns)
+
+
+def ensure_raw_table(con: duckdb.DuckDBPyConnection, name: str, columns: list[str]) -> None:
+    """Raw tables hold text; a column a dialect gains later is added, never dropped."""
+    types = {c: "varchar" for c in columns}
+    types.update(_source_row="integer", _loaded_at="timestamp")
+    wanted = [*columns, *META_COLUMNS]
+    con.execute(
+        f"create table if not exists raw.{name} ("
+        + ", ".join(f'"{c}" {types.get(c, "varchar")}' for c in wanted)
+        + ")"
+    )
+    have = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'raw' and table_name = ?",
+            [name],
+        ).fetchall()
+    }
+    for column in wanted:
+        if column not in have:
+            con.execute(
+                f'alter table raw.{name} add column "{column}" {types.get(column, "varchar")}'
+            )
+
+
+def file_id_for(relative_path: str, sha256: str | None) -> str:
+    seed = f"{relative_path}\0{sha256 or ''}".encode()
+    return hashlib.sha256(seed).hexdigest()[:16]
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, factor_set: str) -> dt.datetime:
+    started = now()
+    con.execute(
+        "insert or replace into ops.runs (run_id, started_at, status, factor_set) "
+        "values (?, ?, 'running', ?)",
+        [run_id, started, factor_set],
+    )
+    return started
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@dataclass
+class PlanSummary:
+    seen: int = 0
+    new: int = 0
+    rejected: int = 0
+    duplicate: int = 0
+    unchanged: int = 0
+
+
+def plan(
+    con: duckdb.DuckDBPyConnection, files: list[LandingFile], run_id: str, log: Log = print
+) -> PlanSummary:
+    """Record every landing file in the manifest; new readable files become `pending`.
+
+    A path whose size and modification time are unchanged since it was recorded is not
+    hashed again. Identical bytes already active under another name are `duplicate`.
+    """
+    rows = con.execute(
+        "select file_id, relative_path, sha256, size_bytes, mtime_ns, status "
+        "from ops.file_manifest where status <> 'superseded' order by first_seen_at, file_id"
+    ).fetchall()
+    current = {r[1]: r for r in rows}
+    active_sha = {r[2]: r[1] for r in rows if r[5] in ACTIVE}
+    summary = PlanSummary(seen=len(files))
+    seen_at = now()
+    for f in files:
+        previous = current.get(f.relative_path)
+        if previous and (previous[3], previous[4]) == (f.size_bytes, f.mtime_ns):
+            summary.unchanged += 1
+            continue
+        if f.reject_reason:
+            record(con, f, None, None, "rejected", f.reject_reason, seen_at, run_id, previous)
+            summary.rejected += 1
+            continue
+        sha = sha256_of(f.path)
+        if previous and previous[2] == sha:
+            con.execute(
+                "update ops.file_manifest set size_bytes = ?, mtime_ns = ? where file_id = ?",
+                [f.size_bytes, f.mtime_ns, previous[0]],
+            )
+            summary.unchanged += 1
+            continue
+        if sha in active_sha and active_sha[sha] != f.relative_path:
+            message = f"same content as {active_sha[sha]}: counted once"
+            record(con, f, sha, None, "duplicate", message, seen_at, run_id, previous)
+            summary.duplicate += 1
+            continue
+        try:
+            dialect = dialects.detect(f.path.read_bytes(), f.suffix, f.domain or "").name
+        except RejectedFile as exc:
+            record(con, f, sha, None, "rejected", str(exc), seen_at, run_id, previous)
+            summary.rejected += 1
+            log(f"rejected {f.relative_path}: {exc}")
+            continue
+        record(con, f, sha, dialect, "pending", None, seen_at, run_id, previous)
+        active_sha[sha] = f.relative_path
+        summary.new += 1
+    return summary
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    f: LandingFile,
+    sha: str | None,
+    dialect: str | None,
+    status: str,
+    message: str | None,
+    seen_at: dt.datetime,
+    run_id: str,
+    previous: tuple | None,
+) -> None:
+    """Insert one manifest row; a new version of a path names the row it supersedes."""
+    file_id = file_id_for(f.relative_path, sha or f"{f.size_bytes}:{f.mtime_ns}")
+    supersedes = previous[0] if previous else None
+    if supersedes and status != "pending":
+        # The new version is not readable: the old rows leave the marts all the same, so the
+        # sender sees the problem instead of last month's figures.
+        con.execute(
+            "update ops.file_manifest set status = 'superseded' where file_id = ?", [supersedes]
+        )
+    con.execute(
+        "insert or replace into ops.file_manifest (file_id, org_code, domain, dialect, "
+        "relative_path, sha256, size_bytes, mtime_ns, first_seen_at, run_id, status, "
+        "supersedes, message) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            file_id,
+            f.org_code,
+            f.domain,
+            dialect,
+            f.relative_path,
+            sha,
+            f.size_bytes,
+            f.mtime_ns,
+            seen_at,
+            run_id,
+            status,
+            supersedes,
+            message,
+        ],
+    )
+
+
+@dataclass
+class LoadSummary:
+    files: int = 0
+    rejected: int = 0
+    rows_in: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_skipped: int = 0
+
+
+def load_pending(
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    dialect: str,
+    key: bytes,
+    run_id: str,
+    log: Log = print,
+) -> LoadSummary:
+    """Read every pending file of one dialect into its raw tables, one transaction a file."""
+    pending = con.execute(
+        "select file_id, org_code, domain, relative_path, sha256, supersedes "
+        "from ops.file_manifest where status = 'pending' and dialect = ? order by relative_path",
+        [dialect],
+    ).fetchall()
+    summary = LoadSummary()
+    for i, (file_id, org, domain, relative, sha, supersedes) in enumerate(pending, start=1):
+        path = landing / relative
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            log(f"[{i}/{len(pending)}] {relative}: not readable now ({exc}); left pending")
+            continue
+        if hashlib.sha256(data).hexdigest() != sha:
+            log(f"[{i}/{len(pending)}] {relative}: changed since it was hashed; left pending")
+            continue
+        try:
+            result = dialects.read(data, path.suffix.lower(), domain, key)
+        except RejectedFile as exc:
+            reject(con, file_id, supersedes, str(exc))
+            summary.rejected += 1
+            log(f"[{i}/{len(pending)}] {relative}: rejected: {exc}")
+            continue
+        counts = store(con, file_id, org, supersedes, result, run_id)
+        summary.files += 1
+        summary.rows_in += counts[0]
+        summary.rows_loaded += counts[1]
+        summary.rows_quarantined += counts[2]
+        summary.rows_skipped += counts[3]
+        log(
+            f"[{i}/{len(pending)}] {relative}: {counts[1]} rows loaded, "
+            f"{counts[2]} quarantined, {counts[3]} structural skipped"
+        )
+    return summary
+
+
+def reject(
+    con: duckdb.DuckDBPyConnection, file_id: str, supersedes: str | None, message: str
+) -> None:
+    con.execute("begin")
+    con.execute(
+        "update ops.file_manifest set status = 'rejected', message = ? where file_id = ?",
+        [message, file_id],
+    )
+    if supersedes:
+        con.execute(
+            "update ops.file_manifest set status = 'superseded' where file_id = ?", [supersedes]
+        )
+    con.execute("commit")
+
+
+def store(
+    con: duckdb.DuckDBPyConnection,
+    file_id: str,
+    org: str,
+    supersedes: str | None,
+    result: dialects.FileRead,
+    run_id: str,
+) -> tuple[int, int, int, int]:
+    """Write a file's rows, quarantine and manifest counts atomically (a killed run leaves none)."""
+    loaded_at = now()
+    rows_in = sum(t.rows_in for t in result.tables)
+    rows_loaded = sum(t.rows.height for t in result.tables)
+    skipped = sum(t.rows_skipped for t in result.tables)
+    quarantine = pl.concat([t.quarantine for t in result.tables])
+    quarantined = quarantine.select(pl.struct("sheet", "source_row").n_unique()).item()
+    con.execute("begin")
+    try:
+        for t in result.tables:
+            con.execute(f"delete from raw.{t.table.name} where _file_id = ?", [file_id])
+            frame = t.rows.with_columns(
+                pl.lit(file_id).alias("_file_id"),
+                pl.lit(org).alias("_org_code"),
+                pl.lit(loaded_at).alias("_loaded_at"),
+            )
+            con.register("incoming", frame.to_arrow())
+            con.execute(f"insert into raw.{t.table.name} by name select * from incoming")
+            con.unregister("incoming")
+        con.execute("delete from ops.quarantine where file_id = ?", [file_id])
+        if quarantine.height:
+            con.register("incoming_q", quarantine.to_arrow())
+            con.execute(
+                "insert into ops.quarantine select ?, ?, sheet, source_row, column_name, value, "
+                "reason from incoming_q",
+                [file_id, org],
+            )
+            con.unregister("incoming_q")
+        con.execute(
+            "update ops.file_manifest set status = 'loaded', loaded_at = ?, run_id = ?, "
+            "rows_in = ?, rows_loaded = ?, rows_quarantined = ?, rows_skipped = ?, message = ? "
+            "where file_id = ?",
+            [
+                loaded_at,
+                run_id,
+                rows_in,
+                rows_loaded,
+                quarantined,
+                skipped,
+                read_notes(result),
+                file_id,
+            ],
+        )
+        if supersedes:
+            con.execute(
+                "update ops.file_manifest set status = 'superseded' where file_id = ?",
+                [supersedes],
+            )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return rows_in, rows_loaded, quarantined, skipped
+
+
+def read_notes(result: dialects.FileRead) -> str:
+    """How the file was read, for lineage: sheets, header rows, encoding, delimiter."""
+    parts = []
+    for t in result.tables:
+        n = t.notes
+        detail = f"header row {n['header_row']}"
+        if n.get("encoding"):
+            detail += f", {n['encoding']}, delimiter {n['delimiter']!r}"
+        parts.append(f"{t.table.name}: {detail}")
+    return f"{result.dialect.name}; " + "; ".join(parts)
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, status: str, message: str | None = None
+) -> None:
+    """Close the run's row with the manifest's counts for this run."""
+    con.execute(
+        """
+        update ops.runs set
+            finished_at = ?,
+            status = ?,
+            message = ?,
+            files_seen = (select count(*) from ops.file_manifest),
+            files_new = (select count(*) from ops.file_manifest where run_id = ?),
+            files_loaded = (select count(*) from ops.file_manifest
+                            where run_id = ? and status in ('loaded', 'superseded')),
+            files_rejected = (select count(*) from ops.file_manifest
+                              where run_id = ? and status = 'rejected'),
+            files_duplicate = (select count(*) from ops.file_manifest
+                               where run_id = ? and status = 'duplicate'),
+            files_superseded = (select count(*) from ops.file_manifest
+                                where status = 'superseded'),
+            rows_loaded = (select coalesce(sum(rows_loaded), 0) from ops.file_manifest
+                           where run_id = ?),
+            rows_quarantined = (select coalesce(sum(rows_quarantined), 0) from ops.file_manifest
+                                where run_id = ?)
+        where run_id = ?
+        """,
+        [now(), status, message, run_id, run_id, run_id, run_id, run_id, run_id, run_id],
+    )
+
+
+def publish(work_db: Path, served: Path) -> None:
+    """Copy the closed, checkpointed working file beside the served one and swap it in.
+
+    `os.replace` is atomic on one filesystem: a reader that opens the served path gets the
+    old file or the new one, and a reader holding the old file keeps reading it unharmed.
+    """
+    served.parent.mkdir(parents=True, exist_ok=True)
+    with session(work_db) as con:
+        con.execute("checkpoint")
+    staging = served.with_name(f".{served.name}.{os.getpid()}.tmp")
+    shutil.copyfile(work_db, staging)
+    with open(staging, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(staging, served)
