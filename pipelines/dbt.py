@@ -15,6 +15,8 @@ from pipelines.settings import DBT_PROJECT_DIR, apply_offline_env, load_settings
 
 OWNER = "team:greenblue-data"
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+# The dbt installed beside this Python, so runs work without an activated environment.
+DBT_EXECUTABLE = os.path.join(os.path.dirname(sys.executable), "dbt")
 
 
 def point_dbt_at_work_db() -> None:
@@ -43,10 +45,9 @@ def prepare_manifest() -> None:
     if manifest_is_current():
         return
     point_dbt_at_work_db()
-    dbt = os.path.join(os.path.dirname(sys.executable), "dbt")
     subprocess.run(
         [
-            dbt,
+            DBT_EXECUTABLE,
             "parse",
             "--quiet",
             "--project-dir",

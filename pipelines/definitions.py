@@ -6,7 +6,7 @@ from dagster_dbt import DbtCliResource
 from pipelines.assets import RAW_ASSETS, airports, factor_library, landing
 from pipelines.automation import NIGHTLY_JOB, new_landing_files, nightly_schedule
 from pipelines.checks import RAW_CHECKS, reconciliation
-from pipelines.dbt import DBT_PROJECT, dbt_models
+from pipelines.dbt import DBT_EXECUTABLE, DBT_PROJECT, dbt_models
 from pipelines.publish import published_warehouse
 from pipelines.resources import GreenblueResource
 
@@ -18,7 +18,7 @@ defs = dg.Definitions(
     sensors=[new_landing_files],
     resources={
         "greenblue": GreenblueResource(),
-        "dbt": DbtCliResource(project_dir=DBT_PROJECT),
+        "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
     },
     executor=dg.in_process_executor,
 )

@@ -26,8 +26,10 @@ totals as (
         scope,
         category,
         boundary,
-        coalesce(sum(case when factor_status = 'mapped' then kg_co2e end), 0) / 1000.0 as t_co2e,
-        sum(case when factor_status = 'mapped' then kg_co2e_market end) / 1000.0 as t_co2e_market,
+        coalesce({{ exact_sum("case when factor_status = 'mapped' then kg_co2e end") }}, 0)
+        / 1000.0 as t_co2e,
+        {{ exact_sum("case when factor_status = 'mapped' then kg_co2e_market end") }}
+        / 1000.0 as t_co2e_market,
         sum(case when factor_status = 'unmapped' then 1 else 0 end) as unmapped_rows
 
     from emissions

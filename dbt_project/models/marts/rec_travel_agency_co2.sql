@@ -19,10 +19,14 @@ totals as (
         reporting_year,
         count(*) as flown_segments,
         sum(case when is_compared then 1 else 0 end) as compared_segments,
-        sum(case when is_compared then kg_co2e end) as kg_co2e,
-        sum(case when is_compared then kg_co2e_with_rf end) as kg_co2e_with_rf,
-        sum(case when is_compared then agency_co2_kg end) as agency_co2_kg,
-        sum(case when is_compared then agency_co2e_incl_rf_kg end) as agency_co2e_incl_rf_kg
+        cast({{ exact_sum("case when is_compared then kg_co2e end") }} as {{ type_double() }})
+            as kg_co2e,
+        cast({{ exact_sum("case when is_compared then kg_co2e_with_rf end") }} as {{ type_double() }})
+            as kg_co2e_with_rf,
+        cast({{ exact_sum("case when is_compared then agency_co2_kg end") }} as {{ type_double() }})
+            as agency_co2_kg,
+        cast({{ exact_sum("case when is_compared then agency_co2e_incl_rf_kg end") }} as {{ type_double() }})
+            as agency_co2e_incl_rf_kg
 
     from segments
     group by org_code, reporting_year
