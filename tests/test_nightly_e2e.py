@@ -170,7 +170,12 @@ def test_flown_segments_match_the_generated_truth(pipeline):
         with path.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 if row["cancelled"] == "false":
-                    key = (row["org"], row["ticket13"], int(row["segment_no"]), row["departure_date"])
+                    key = (
+                        row["org"],
+                        row["ticket13"],
+                        int(row["segment_no"]),
+                        row["departure_date"],
+                    )
                     expected[key] = expected.get(key, 0) + 1
     found = {}
     for org, ticket, segment, day in pipeline.query(
@@ -289,9 +294,9 @@ def test_a_corrected_file_at_the_same_path_replaces_its_rows(pipeline):
     hotel.delete_rows(7, hotel.max_row - 6)  # the corrected export has no hotel bookings
     workbook.save(target)
     pipeline.run()
-    (status,) = pipeline.query(
-        "select status from ops.file_manifest where file_id = ?", [old_id]
-    )[0]
+    (status,) = pipeline.query("select status from ops.file_manifest where file_id = ?", [old_id])[
+        0
+    ]
     assert status == "superseded"
     new = pipeline.query(
         "select file_id, rows_loaded from ops.file_manifest "

@@ -72,9 +72,9 @@ def test_served_file_is_readable_by_duckdb_1_0_storage(tmp_path):
     path = tmp_path / "w.duckdb"
     build(path, 1, 10)
     con = duckdb.connect(str(path), read_only=True)
-    tags = con.execute(
-        "select tags from duckdb_databases() where database_name = 'w'"
-    ).fetchone()[0]
+    tags = con.execute("select tags from duckdb_databases() where database_name = 'w'").fetchone()[
+        0
+    ]
     con.close()
     assert tags["storage_version"].startswith("v1.0.0")
 

@@ -1,0 +1,80 @@
+"""`greenblue` commands: clear refusals, and a blocked publication leaves the served file alone."""
+
+import hashlib
+import os
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from connectors.generate import generate
+from pipelines.cli import main
+
+
+def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_run_refuses_to_start_without_a_pseudonym_key(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GREENBLUE_LANDING", str(tmp_path / "landing"))
+    monkeypatch.setenv("GREENBLUE_WAREHOUSE", str(tmp_path / "wh" / "greenblue.duckdb"))
+    monkeypatch.delenv("GREENBLUE_PSEUDONYM_KEY", raising=False)
+    assert main(["run"]) == 2
+    assert "GREENBLUE_PSEUDONYM_KEY" in capsys.readouterr().err
+    assert not (tmp_path / "wh").exists()
+
+
+def test_unreadable_registry_stops_before_the_warehouse(tmp_path, monkeypatch, capsys):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "organizations.yaml").write_text("organizations: [unclosed\n")
+    monkeypatch.setenv("GREENBLUE_LANDING", str(landing))
+    monkeypatch.setenv("GREENBLUE_WAREHOUSE", str(tmp_path / "wh" / "greenblue.duckdb"))
+    monkeypatch.setenv("GREENBLUE_PSEUDONYM_KEY", "k")
+    assert main(["run"]) == 2
+    assert "organizations.yaml" in capsys.readouterr().err
+    assert not (tmp_path / "wh").exists()
+
+
+def test_dbt_sources_file_is_generated_from_the_registry():
+    assert main(["dbt-sources", "--check"]) == 0
+
+
+@pytest.mark.slow
+def test_failing_reconciliation_blocks_publication(tmp_path):
+    landing = tmp_path / "landing"
+    generate(landing, orgs=1, rows=60, seed=11)
+    served = tmp_path / "wh" / "greenblue.duckdb"
+    env = {
+        "GREENBLUE_LANDING": str(landing),
+        "GREENBLUE_WAREHOUSE": str(served),
+        "GREENBLUE_PSEUDONYM_KEY": "k",
+    }
+    assert cli("run", env=env).returncode == 0
+    published = hashlib.sha256(served.read_bytes()).hexdigest()
+
+    work = tmp_path / "wh" / ".work" / "greenblue.duckdb"
+    con = duckdb.connect(str(work))
+    con.execute(  # a defect: the manifest no longer adds up for one file
+        "update ops.file_manifest set rows_in = rows_in + 1 where file_id = "
+        "(select min(file_id) from ops.file_manifest where status = 'loaded')"
+    )
+    con.close()
+
+    blocked = cli("run", env=env)
+    assert blocked.returncode == 1
+    assert "BLOCKED" in blocked.stderr and "reconciliation" in blocked.stderr
+    assert hashlib.sha256(served.read_bytes()).hexdigest() == published
+    con = duckdb.connect(str(work), read_only=True)
+    status = con.execute(
+        "select status, message from ops.runs order by started_at desc limit 1"
+    ).fetchall()
+    con.close()
+    assert status[0][0] == "blocked" and "reconciliation" in status[0][1]
