@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_emissions'}}}) }}
 {#
     The radiative-forcing memo of every mapped air segment is quantity x the `.with_rf`
     factor of the same band and cabin as the headline factor, within 1e-9 relative.

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_emission_sources'}}}) }}
 {#
     Nothing lost: every loaded agency row (air, rail, hotel) has exactly one fate, and
     every row whose fate creates an activity (flown coupon or ticket, counted stay) is in

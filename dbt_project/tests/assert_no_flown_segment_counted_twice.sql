@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_emission_sources'}}}) }}
 {#
     No flown air or rail segment is counted twice:
     - no source row creates, or is a copy behind, more than one activity;

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'org_emissions_annual'}}}) }}
 {#
     org_emissions_annual holds exactly the groups of fct_emissions, and its totals are
     their sums: t_co2e = sum(kg_co2e of mapped rows) / 1000, t_co2e_market likewise, the
