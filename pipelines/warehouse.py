@@ -152,7 +152,13 @@ def file_id_for(relative_path: str, sha256: str | None) -> str:
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, factor_set: str) -> dt.datetime:
+    """Record the run; a run still marked running holds no lock, so it was killed."""
     started = now()
+    con.execute(
+        "update ops.runs set status = 'interrupted', message = 'the process ended before the "
+        "run finished; nothing of it was published' where status = 'running' and run_id <> ?",
+        [run_id],
+    )
     con.execute(
         "insert or replace into ops.runs (run_id, started_at, status, factor_set) "
         "values (?, ?, 'running', ?)",
@@ -451,6 +457,8 @@ def publish(work_db: Path, served: Path) -> None:
     served.parent.mkdir(parents=True, exist_ok=True)
     with session(work_db) as con:
         con.execute("checkpoint")
+    for stale in served.parent.glob(f".{served.name}.*.tmp"):
+        stale.unlink()  # left by a publication that was killed mid-copy
     staging = served.with_name(f".{served.name}.{os.getpid()}.tmp")
     shutil.copyfile(work_db, staging)
     with open(staging, "rb+") as handle:
