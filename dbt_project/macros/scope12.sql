@@ -1,0 +1,94 @@
+{#
+    Parsing helpers for the scope 1 and 2 sources (fuel cards, generator logs, utility
+    bills, refrigerant logs). The connectors have already quarantined anything these
+    cannot read, so a NULL here means an empty cell.
+#}
+
+{# A date in any of the given strptime formats (the dialect's formats, in order). #}
+{% macro parse_date_formats(column, formats) -%}
+    coalesce(
+        {%- for format in formats %}
+            cast(try_strptime(trim({{ column }}), '{{ format }}') as date){% if not loop.last %},{% endif %}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+{#
+    A number written with the file's decimal separator (`.` or `,`, recorded per file by
+    the connector): `1.234,56` and `45,200` with `,`; `1234.56` with `.`; a trailing minus
+    (`12,50-`) is a negative number.
+#}
+{% macro number_with_separator(column, separator) -%}
+    (
+        case when trim({{ column }}) like '%-' then -1 else 1 end
+        * try_cast(
+            case
+                when {{ separator }} = ','
+                    then replace(replace(trim(trim({{ column }}), '-'), '.', ''), ',', '.')
+                else replace(trim(trim({{ column }}), '-'), ',', '')
+            end as {{ type_double() }}
+        )
+        * case when trim({{ column }}) like '-%' then -1 else 1 end
+    )
+{%- endmacro %}
+
+{# The number part of a quantity typed by a person (`1 250,5 L` -> `1 250,5`). #}
+{% macro manual_number_text(column) -%}
+    nullif(
+        regexp_replace(
+            regexp_extract(trim({{ column }}), '^([+-]?[0-9][0-9 .,]*?)\s*([A-Za-z][A-Za-z.]*)?$', 1),
+            '[\s'']',
+            '',
+            'g'
+        ),
+        ''
+    )
+{%- endmacro %}
+
+{# The unit written inside a quantity cell (`200 L` -> `L`), upper-case. #}
+{% macro manual_unit(column) -%}
+    nullif(
+        upper(rtrim(regexp_extract(trim({{ column }}), '^([+-]?[0-9][0-9 .,]*?)\s*([A-Za-z][A-Za-z.]*)?$', 2), '.')),
+        ''
+    )
+{%- endmacro %}
+
+{#
+    A quantity typed by a person, read with the rules of connectors/quantities.py: with
+    both separators the last one is the decimal mark; a single kind repeated in groups of
+    three is a thousands separator; otherwise the one separator is the decimal mark
+    (ambiguous `1,250` never gets here: the connector quarantined it).
+#}
+{% macro manual_number(column) -%}
+    try_cast(
+        case
+            when {{ manual_number_text(column) }} like '%.%' and {{ manual_number_text(column) }} like '%,%'
+                then case
+                    when strpos(reverse({{ manual_number_text(column) }}), '.')
+                        < strpos(reverse({{ manual_number_text(column) }}), ',')
+                        then replace({{ manual_number_text(column) }}, ',', '')
+                    else replace(replace({{ manual_number_text(column) }}, '.', ''), ',', '.')
+                end
+            when regexp_full_match({{ manual_number_text(column) }}, '[+-]?[0-9]{1,3}(,[0-9]{3}){2,}')
+                then replace({{ manual_number_text(column) }}, ',', '')
+            when regexp_full_match({{ manual_number_text(column) }}, '[+-]?[0-9]{1,3}(\.[0-9]{3}){2,}')
+                then replace({{ manual_number_text(column) }}, '.', '')
+            else replace({{ manual_number_text(column) }}, ',', '.')
+        end as {{ type_double() }}
+    )
+{%- endmacro %}
+
+{#
+    Days of the period [start, end] (both ends counted) that fall in calendar year `year`:
+    the numerator of the pro-rata split of billing periods (METHOD.md).
+#}
+{% macro days_in_year(start, end, year) -%}
+    greatest(
+        0,
+        date_diff(
+            'day',
+            greatest({{ start }}, make_date({{ year }}, 1, 1)),
+            least({{ end }}, make_date({{ year }}, 12, 31))
+        ) + 1
+    )
+{%- endmacro %}

@@ -1,0 +1,75 @@
+{#
+    Every source row behind each energy activity (one meter reading in one year): the
+    reading itself (`activity`, its own quantity times the year's share of its period),
+    the ADDITIVE adjustments netted into it (`netted`, likewise), and the same reading
+    delivered again (`duplicate`, 0). Per activity the quantities sum to its quantity.
+#}
+with
+
+activities as (
+
+    select
+        emission_id,
+        source_row_key,
+        year_share
+
+    from {{ ref('int_energy_activities') }}
+
+),
+
+meters as (
+
+    select * from {{ ref('int_utility_meter_fates') }}
+
+),
+
+final as (
+
+    select
+        activities.emission_id,
+        'utility_bill_meters' as source_table,
+        meters.source_file_id,
+        meters.source_sheet as sheet,
+        meters.source_row,
+        cast(meters.quantity_converted * activities.year_share as {{ type_double() }}) as quantity_signed,
+        'activity' as contribution
+
+    from activities
+    inner join meters
+        on activities.source_row_key = meters.source_row_key
+
+    union all
+
+    select
+        activities.emission_id,
+        'utility_bill_meters' as source_table,
+        meters.source_file_id,
+        meters.source_sheet as sheet,
+        meters.source_row,
+        cast(meters.quantity_converted * activities.year_share as {{ type_double() }}) as quantity_signed,
+        'netted' as contribution
+
+    from activities
+    inner join meters
+        on activities.source_row_key = meters.netted_into_row_key
+    where meters.fate = 'netted'
+
+    union all
+
+    select
+        activities.emission_id,
+        'utility_bill_meters' as source_table,
+        meters.source_file_id,
+        meters.source_sheet as sheet,
+        meters.source_row,
+        cast(0 as {{ type_double() }}) as quantity_signed,
+        'duplicate' as contribution
+
+    from activities
+    inner join meters
+        on activities.source_row_key = meters.duplicate_of_row_key
+    where meters.fate = 'duplicate_reading'
+
+)
+
+select * from final

@@ -1,0 +1,313 @@
+{#
+    Every loaded utility meter row with its fate (DIALECTS.md D7), decided over all loaded
+    files of the organization:
+
+    - `republished`: a statement published again (same account, provider and statement
+      date, any id) counts once, from the latest file (generatedAt, then first seen);
+    - `replaced`: the meters of a statement that a REPLACE adjustment supersedes (the
+      adjustment names a statement id; any published copy of it is superseded);
+    - `netted`: an ADDITIVE adjustment's meter, added to the same meter of the statement it
+      adjusts (a negative adjustment reduces it); one naming no loaded statement counts on
+      its own when positive, else `unmatched_adjustment`;
+    - `duplicate_reading`: the same reading (meter, period, value, unit) delivered again, by
+      a second provider or in a second CSV file, counts once;
+    - `estimate_replaced`: an ESTIMATED read whose period lies inside an ACTUAL read of the
+      same meter (the catch-up read) is replaced by it;
+    - `no_emissions`: water and other commodities;
+    - `cancelled`: a reading that adjustments brought to zero or below, and the ADDITIVE
+      adjustments netted into it (they then add to nothing);
+    - `counted`: a reading that creates activity, with `quantity` in the unit of its factor
+      and the ADDITIVE adjustments netted into it.
+
+    A PREPAID statement without a period counts on its statement date.
+#}
+with
+
+readings as (
+
+    select * from {{ ref('stg_utility__meter_readings') }}
+
+),
+
+conversions as (
+
+    select * from {{ ref('stg_factors__unit_conversions') }}
+
+),
+
+statement_copies as (
+
+    select
+        *,
+        coalesce(statement_type, 'BILL') as kind,
+        case
+            when variant = 'utility_bill_json' and coalesce(statement_type, 'BILL') != 'ADJUSTMENT'
+                then {{ dbt.concat([
+                    'org_code', "'|'", "coalesce(account_number, '')", "'|'",
+                    "coalesce(supplier, '')", "'|'", "coalesce(cast(statement_date as varchar), '')"
+                ]) }}
+        end as statement_key
+
+    from readings
+
+),
+
+latest_copy as (
+
+    select
+        statement_key,
+        source_file_id,
+        statement_id,
+        row_number() over (
+            partition by statement_key
+            order by generated_at desc nulls last, first_seen_at desc, source_file_id desc, statement_id desc
+        ) as recency
+
+    from (
+        select distinct
+            statement_key,
+            source_file_id,
+            statement_id,
+            generated_at,
+            first_seen_at
+        from statement_copies
+        where statement_key is not null
+    ) as copies
+
+),
+
+statement_ids as (
+
+    select distinct
+        org_code,
+        statement_id,
+        statement_key
+    from statement_copies
+    where statement_key is not null
+
+),
+
+replace_targets as (
+
+    select distinct statement_ids.statement_key
+    from statement_copies as adjustments
+    inner join statement_ids
+        on
+            adjustments.org_code = statement_ids.org_code
+            and adjustments.adjusts_statement_id = statement_ids.statement_id
+    where adjustments.kind = 'ADJUSTMENT' and adjustments.adjustment_mode = 'REPLACE'
+
+),
+
+converted as (
+
+    select
+        statement_copies.*,
+        conversions.to_unit,
+        conversions.factor as unit_factor,
+        statement_copies.consumption * conversions.factor as quantity_converted,
+        coalesce(statement_copies.period_start, statement_copies.statement_date) as effective_start,
+        coalesce(statement_copies.period_end, statement_copies.statement_date) as effective_end,
+        statement_copies.period_start is null as is_prepaid_date,
+        latest_copy.recency,
+        replace_targets.statement_key is not null as is_replaced
+
+    from statement_copies
+    left join conversions
+        on statement_copies.unit = conversions.unit_text
+    left join latest_copy
+        on
+            statement_copies.statement_key = latest_copy.statement_key
+            and statement_copies.source_file_id = latest_copy.source_file_id
+            and statement_copies.statement_id = latest_copy.statement_id
+    left join replace_targets
+        on statement_copies.statement_key = replace_targets.statement_key
+
+),
+
+first_pass as (
+
+    select
+        *,
+        case
+            when commodity in ('WATER', 'OTHER') then 'no_emissions'
+            when recency > 1 then 'republished'
+            when is_replaced then 'replaced'
+            when kind = 'ADJUSTMENT' and adjustment_mode = 'ADDITIVE' then 'additive'
+            else 'candidate'
+        end as first_fate
+
+    from converted
+
+),
+
+kept_copies as (
+
+    select * from first_pass
+    where first_fate = 'candidate'
+
+),
+
+additive_targets as (
+
+    select
+        additive.source_row_key,
+        min(adjusted.source_row_key) as target_row_key
+
+    from first_pass as additive
+    inner join statement_ids
+        on
+            additive.org_code = statement_ids.org_code
+            and additive.adjusts_statement_id = statement_ids.statement_id
+    inner join kept_copies as adjusted
+        on
+            statement_ids.statement_key = adjusted.statement_key
+            and additive.meter_id = adjusted.meter_id
+            and additive.to_unit = adjusted.to_unit
+    where additive.first_fate = 'additive'
+    group by additive.source_row_key
+
+),
+
+reading_copies as (
+
+    select
+        source_row_key,
+        row_number() over (
+            partition by org_code, meter_id, effective_start, effective_end, consumption, unit
+            order by statement_date nulls last, first_seen_at, source_file_id, source_row
+        ) as reading_copy,
+        first_value(source_row_key) over (
+            partition by org_code, meter_id, effective_start, effective_end, consumption, unit
+            order by statement_date nulls last, first_seen_at, source_file_id, source_row
+        ) as first_reading_key
+
+    from first_pass
+    where first_fate = 'candidate'
+
+),
+
+actual_reads as (
+
+    select * from first_pass
+    where first_fate = 'candidate' and read_type = 'ACTUAL'
+
+),
+
+superseded_estimates as (
+
+    select distinct estimate.source_row_key
+    from first_pass as estimate
+    inner join actual_reads
+        on
+            estimate.org_code = actual_reads.org_code
+            and estimate.meter_id = actual_reads.meter_id
+            and estimate.effective_start >= actual_reads.effective_start
+            and estimate.effective_end <= actual_reads.effective_end
+            and estimate.source_row_key != actual_reads.source_row_key
+    where estimate.first_fate = 'candidate' and estimate.read_type = 'ESTIMATED'
+
+),
+
+fated as (
+
+    select
+        first_pass.*,
+        case
+            when first_pass.first_fate = 'additive' and additive_targets.target_row_key is not null
+                then 'netted'
+            when first_pass.first_fate = 'additive' and first_pass.quantity_converted > 0 then 'counted'
+            when first_pass.first_fate = 'additive' then 'unmatched_adjustment'
+            when first_pass.first_fate != 'candidate' then first_pass.first_fate
+            when reading_copies.reading_copy > 1 then 'duplicate_reading'
+            when superseded_estimates.source_row_key is not null then 'estimate_replaced'
+            else 'counted'
+        end as fate,
+        additive_targets.target_row_key as netted_into_row_key,
+        case
+            when reading_copies.reading_copy > 1 then reading_copies.first_reading_key
+        end as duplicate_of_row_key
+
+    from first_pass
+    left join additive_targets
+        on first_pass.source_row_key = additive_targets.source_row_key
+    left join reading_copies
+        on first_pass.source_row_key = reading_copies.source_row_key
+    left join superseded_estimates
+        on first_pass.source_row_key = superseded_estimates.source_row_key
+
+),
+
+netted_totals as (
+
+    select
+        netted_into_row_key,
+        sum(quantity_converted) as netted_quantity,
+        count(*) as netted_rows
+
+    from fated
+    where fate = 'netted'
+    group by netted_into_row_key
+
+),
+
+final as (
+
+    select
+        fated.source_row_key,
+        fated.source_file_id,
+        fated.source_sheet,
+        fated.source_row,
+        fated.org_code,
+        fated.variant,
+        fated.statement_id,
+        fated.kind as statement_type,
+        fated.adjustment_mode,
+        fated.supplier,
+        fated.account_number,
+        fated.statement_date,
+        fated.site_code,
+        fated.country,
+        fated.meter_id,
+        fated.commodity,
+        fated.commodity_inferred,
+        fated.read_type,
+        fated.effective_start,
+        fated.effective_end,
+        fated.is_prepaid_date,
+        fated.consumption,
+        fated.unit,
+        fated.to_unit,
+        fated.quantity_converted,
+        fated.renewable_pct,
+        case
+            when
+                fated.fate = 'counted'
+                and fated.quantity_converted + coalesce(netted_totals.netted_quantity, 0) <= 0
+                then 'cancelled'
+            when
+                fated.fate = 'netted'
+                and adjusted.fate = 'counted'
+                and adjusted.quantity_converted + adjusted_totals.netted_quantity <= 0
+                then 'cancelled'
+            else fated.fate
+        end as fate,
+        fated.netted_into_row_key,
+        fated.duplicate_of_row_key,
+        case
+            when fated.fate = 'counted'
+                then fated.quantity_converted + coalesce(netted_totals.netted_quantity, 0)
+        end as quantity,
+        coalesce(netted_totals.netted_rows, 0) as netted_rows
+
+    from fated
+    left join netted_totals
+        on fated.source_row_key = netted_totals.netted_into_row_key
+    left join fated as adjusted
+        on fated.netted_into_row_key = adjusted.source_row_key
+    left join netted_totals as adjusted_totals
+        on fated.netted_into_row_key = adjusted_totals.netted_into_row_key
+
+)
+
+select * from final
