@@ -1,0 +1,69 @@
+{#
+    Reading the procurement exports' text (DIALECTS.md D1 and D2). The connector stored,
+    with every SAP row, how its file writes numbers (`export_decimal_separator`) and `/`
+    dates (`export_date_order`); these macros read the text with exactly that rule and
+    never guess per cell. A failed read is NULL: the connector quarantined such cells.
+#}
+
+{# A number with the file's decimal separator, grouping and a leading or trailing minus. #}
+{% macro erp_number(column, decimal_separator, target_type) -%}
+    case
+        when {{ clean_text(column) }} is null then null
+        else
+            (case when trim({{ column }}) like '%-' or trim({{ column }}) like '-%' then -1 else 1 end)
+            * try_cast(
+                case
+                    when {{ decimal_separator }} = ','
+                        then replace(replace(trim(trim({{ column }}), '+-'), '.', ''), ',', '.')
+                    else replace(trim(trim({{ column }}), '+-'), ',', '')
+                end as {{ target_type }}
+            )
+    end
+{%- endmacro %}
+
+{% macro erp_double(column, decimal_separator="'.'") -%}
+    cast({{ erp_number(column, decimal_separator, type_double()) }} as {{ type_double() }})
+{%- endmacro %}
+
+{# Money is DECIMAL(18,2) (METHOD.md); unit prices keep up to 6 decimals. #}
+{% macro erp_money(column, decimal_separator="'.'") -%}
+    cast({{ erp_number(column, decimal_separator, 'decimal(18, 2)') }} as {{ type_money() }})
+{%- endmacro %}
+
+{% macro erp_price(column, decimal_separator="'.'") -%}
+    cast({{ erp_number(column, decimal_separator, 'decimal(18, 6)') }} as decimal(18, 6))
+{%- endmacro %}
+
+{#
+    A date as SAP or Oracle write it: ISO (also a timestamp's date part, and spreadsheet
+    date cells), `DD.MM.YYYY`, `DD-MON-YY` (EBS), `/` dates in the file's order, or an
+    Excel serial number.
+#}
+{% macro erp_date(column, date_order="'mdy'") -%}
+    coalesce(
+        cast(try_strptime(left(trim({{ column }}), 10), '%Y-%m-%d') as date),
+        cast(try_strptime(trim({{ column }}), '%d.%m.%Y') as date),
+        cast(try_strptime(trim({{ column }}), '%d-%b-%y') as date),
+        case
+            when {{ date_order }} = 'dmy' then cast(try_strptime(trim({{ column }}), '%d/%m/%Y') as date)
+            else cast(try_strptime(trim({{ column }}), '%m/%d/%Y') as date)
+        end,
+        {{ parse_date(column) }}
+    )
+{%- endmacro %}
+
+{#
+    An 8-digit UNSPSC code written alone or as `code - name` (`26111600 - Power
+    generators`); segments run from 10 to 95, so a code below 10000000 is a local one.
+#}
+{% macro unspsc_code(column) -%}
+    case
+        when regexp_full_match(trim({{ column }}), '[1-9][0-9]{7}(\s*-.*)?')
+            then left(trim({{ column }}), 8)
+    end
+{%- endmacro %}
+
+{# A local material group or category compared without case, padding or leading zeros. #}
+{% macro local_code(column) -%}
+    nullif(ltrim(upper(trim({{ column }})), '0'), '')
+{%- endmacro %}

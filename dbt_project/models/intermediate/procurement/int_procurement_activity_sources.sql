@@ -1,0 +1,62 @@
+{#
+    Every source row behind a procurement activity: the row that stands for the PO line,
+    with its quantity, and the rows that repeat that line (later copies in other files,
+    schedule or distribution fan-out), which add 0 as `duplicate` contributions (NULL when
+    the activity has no quantity, so the quantities behind an activity sum to its own).
+#}
+with
+
+activities as (
+
+    select * from {{ ref('int_procurement_activities') }}
+
+),
+
+fates as (
+
+    select * from {{ ref('int_procurement_line_fates') }}
+
+),
+
+creating_rows as (
+
+    select
+        emission_id,
+        source_table,
+        source_file_id,
+        source_sheet as sheet,
+        source_row,
+        quantity as quantity_signed,
+        'activity' as contribution
+
+    from activities
+
+),
+
+repeated_rows as (
+
+    select
+        activities.emission_id,
+        fates.source_table,
+        fates.source_file_id,
+        fates.source_sheet as sheet,
+        fates.source_row,
+        case when activities.quantity is not null then cast(0 as {{ type_double() }}) end as quantity_signed,
+        'duplicate' as contribution
+
+    from fates
+    inner join activities
+        on fates.duplicate_of_row_key = activities.emission_id
+    where fates.fate in ('duplicate', 'repeat')
+
+),
+
+final as (
+
+    select * from creating_rows
+    union all
+    select * from repeated_rows
+
+)
+
+select * from final

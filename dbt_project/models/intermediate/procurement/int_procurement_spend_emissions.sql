@@ -1,0 +1,141 @@
+{#
+    Spend-based emissions of every counted PO line (METHOD.md, Procurement; optional
+    boundary, data quality 4). The crosswalk gives the factor key; the factor set in use
+    gives the factor, whose unit `usd_<year>` names the currency year its values are in
+    (a unit `USD` means current dollars). Spend moves into that year with the price index
+    of factors/spend_price_index.csv; kg CO2e = that spend x kg_co2e_per_unit.
+
+    `factor_status`: `mapped`; `unmapped` with the reason (no USD amount, no UNSPSC code, a
+    category not in the crosswalk, no spend-based factor set installed, no factor for the
+    key, no price index); or `excluded` with the reason: families counted from activity
+    data (fuels, utilities, travel and lodging) carry spend but no spend-based emissions,
+    and a return nets spend but creates no negative emissions. Excluded lines are not rows
+    of fct_emissions.
+#}
+with
+
+lines as (
+
+    select * from {{ ref('int_procurement_lines_usd') }}
+
+),
+
+factors as (
+
+    select * from {{ ref('stg_factors__emission_factors') }}
+    where activity_type in ('purchased_goods', 'purchased_services', 'capital_goods')
+
+),
+
+price_index as (
+
+    select * from {{ ref('stg_factors__spend_price_index') }}
+
+),
+
+installed as (
+
+    select count(*) > 0 as has_spend_factors from factors
+
+),
+
+matched as (
+
+    select
+        lines.*,
+        factors.factor_id as matched_factor_id,
+        factors.unit as factor_unit,
+        factors.kg_co2e_per_unit,
+        cast(regexp_extract(factors.unit, '^usd_([0-9]{4})$', 1) as {{ dbt.type_int() }}) as factor_year,
+        installed.has_spend_factors
+
+    from lines
+    cross join installed
+    left join factors
+        on lines.spend_factor_key = factors.factor_key
+
+),
+
+adjusted as (
+
+    select
+        matched.*,
+        case
+            when matched.factor_year is null or matched.factor_year = matched.reporting_year then 1.0
+            else factor_index.index_value / nullif(line_index.index_value, 0)
+        end as price_ratio
+
+    from matched
+    left join price_index as factor_index
+        on matched.factor_year = factor_index.price_year
+    left join price_index as line_index
+        on matched.reporting_year = line_index.price_year
+
+),
+
+statused as (
+
+    select
+        *,
+        case
+            when is_counted_from_activity_data or amount < 0 then 'excluded'
+            when
+                conversion_issue is null
+                and unspsc_code is not null
+                and matched_factor_id is not null
+                and price_ratio is not null
+                then 'mapped'
+            else 'unmapped'
+        end as factor_status,
+        case
+            when is_counted_from_activity_data
+                then {{ dbt.concat([
+                    "'UNSPSC family '", 'unspsc_family', "' '", "coalesce(category_title, '')",
+                    "' is counted from activity data: spend only'"
+                ]) }}
+            when amount < 0 then 'return or credit line: spend netted, no spend-based emissions'
+            when conversion_issue is not null then conversion_issue
+            when unspsc_code is null and category_code is null then 'no UNSPSC code: no material group or category'
+            when unspsc_code is null
+                then {{ dbt.concat([
+                    "'no UNSPSC code: category '''", 'category_code',
+                    "''' is neither an 8-digit UNSPSC code nor in local_material_groups.csv'"
+                ]) }}
+            when spend_factor_key is null
+                then {{ dbt.concat(["'UNSPSC '", 'unspsc_code', "' is not in the spend crosswalk'"]) }}
+            when not has_spend_factors then 'no spend-based factor set installed'
+            when matched_factor_id is null
+                then {{ dbt.concat([
+                    "'no factor '''", 'spend_factor_key', "''' in factor set '''",
+                    "'" ~ var('factor_set') ~ "'", "''''"
+                ]) }}
+            when price_ratio is null
+                then {{ dbt.concat([
+                    "'no price index for '", dbt.safe_cast('reporting_year', dbt.type_string()),
+                    "' or '", dbt.safe_cast('factor_year', dbt.type_string())
+                ]) }}
+        end as unmapped_reason
+
+    from adjusted
+
+),
+
+final as (
+
+    select
+        * exclude (matched_factor_id, factor_unit),
+        cast(case
+            when conversion_issue is not null then null
+            when factor_status = 'mapped' then spend_usd * price_ratio
+            else spend_usd
+        end as {{ type_double() }}) as quantity,
+        case when factor_status = 'mapped' then factor_unit else 'USD' end as unit,
+        case when factor_status = 'mapped' then matched_factor_id end as factor_id,
+        '{{ var("factor_set") }}' as factor_version,
+        case when factor_status = 'mapped' then spend_usd * price_ratio * kg_co2e_per_unit end as kg_co2e
+
+    from statused
+
+)
+
+select * from final

@@ -1,0 +1,30 @@
+with
+
+source as (
+
+    select * from {{ source('ops', 'success_stories') }}
+
+),
+
+renamed as (
+
+    select
+        story_id,
+        file as story_file,
+        title,
+        year as story_year,
+        organizations,
+        unspsc_families,
+        summary,
+        outcome,
+        ecolabels,
+        cast(spend_usd as {{ type_money() }}) as spend_usd,
+        t_co2e_avoided_per_year,
+        "references" as story_references
+
+    from source
+    where status = 'loaded'
+
+)
+
+select * from renamed
