@@ -1,0 +1,1 @@
+"""The static progress report for senior officials, built from the served warehouse."""

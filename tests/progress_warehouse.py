@@ -1,0 +1,60 @@
+"""A served warehouse built by the real pipeline on 5 organizations over 3 years, once per
+test session, with the static report written from it. Shared by the report, browser and
+guide tests (pytest's base temp folder holds it; the first test module to ask builds it)."""
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from connectors.generate import generate
+
+KEY = "progress-test-key-0123456789"
+# Text that must reach the report escaped: a registry name with markup and quotes.
+HOSTILE_NAME = 'United Nations Environment Programme <script>alert("x")</script> & <b>co</b>'
+
+
+@dataclass
+class Built:
+    landing: Path
+    served: Path
+    report: Path
+    env: dict
+    run_output: str
+
+
+def cli(env: dict, *args: str) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
+def published(base: Path) -> Built:
+    root = base / "progress"
+    landing, served = root / "landing", root / "served" / "greenblue.duckdb"
+    env = {
+        **os.environ,
+        "GREENBLUE_LANDING": str(landing),
+        "GREENBLUE_WAREHOUSE": str(served),
+        "GREENBLUE_PSEUDONYM_KEY": KEY,
+    }
+    done_marker = root / "built.txt"
+    if not done_marker.exists():
+        generate(landing, orgs=5, rows=120, seed=7, year=2024, years=3)
+        registry = landing / "organizations.yaml"
+        doc = yaml.safe_load(registry.read_text(encoding="utf-8"))
+        doc["organizations"][0]["name"] = HOSTILE_NAME
+        registry.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+        run = cli(env, "run")
+        cli(env, "report", "--out", str(root / "report"))
+        done_marker.write_text(run.stdout + run.stderr, encoding="utf-8")
+    return Built(landing, served, root / "report", env, done_marker.read_text(encoding="utf-8"))
