@@ -15,6 +15,8 @@ from connectors.registry import DOMAINS
 
 EXTENSIONS = (".csv", ".txt", ".xlsx", ".json")
 SYSTEM_FOLDER = "_system"
+# System-wide inputs read through the manifest like any export: `_system/<domain>/<file>`.
+SYSTEM_DOMAINS = ("offsets",)
 
 
 @dataclass
@@ -46,6 +48,11 @@ def classify(
     """(org, domain, reason not read) for a path relative to the landing folder."""
     if any(p.startswith(".") for p in parts):
         return None, None, "hidden file or folder"
+    if parts[0] == SYSTEM_FOLDER:
+        if len(parts) != 3 or parts[1] not in SYSTEM_DOMAINS:
+            folders = "|".join(SYSTEM_DOMAINS)
+            return SYSTEM_FOLDER, None, f"not at {SYSTEM_FOLDER}/<{folders}>/<file>"
+        return SYSTEM_FOLDER, parts[1], None
     if len(parts) != 3:
         return None, None, "not at <org_code>/<domain>/<file>"
     org, domain, name = parts
@@ -70,7 +77,10 @@ def scan(landing: Path, registry_path: Path, registry: Registry) -> list[Landing
         for name in sorted(filenames):
             path = Path(dirpath) / name
             parts = path.relative_to(root).parts
-            if parts[0] == SYSTEM_FOLDER or (registry_file and path == registry_file):
+            system_input = len(parts) > 2 and parts[1] in SYSTEM_DOMAINS
+            if (parts[0] == SYSTEM_FOLDER and not system_input) or (
+                registry_file and path == registry_file
+            ):
                 continue
             relative = "/".join(parts)
             stat = path.lstat()

@@ -9,11 +9,31 @@ from types import ModuleType
 
 import yaml
 
-from connectors import tmc_travel
+from connectors import (
+    concur_sae,
+    fuelcard,
+    generator_fuel_log,
+    offsets_register,
+    oracle_po,
+    refrigerant_log,
+    sap_me2n,
+    tmc_travel,
+    utility_bill,
+)
 from connectors.base import META_COLUMNS, Dialect, RejectedFile, Table
 from connectors.validate import TableResult
 
-MODULES: tuple[ModuleType, ...] = (tmc_travel,)
+MODULES: tuple[ModuleType, ...] = (
+    tmc_travel,
+    offsets_register,
+    concur_sae,
+    fuelcard,
+    generator_fuel_log,
+    utility_bill,
+    refrigerant_log,
+    sap_me2n,
+    oracle_po,
+)
 DIALECTS: dict[str, Dialect] = {m.DIALECT.name: m.DIALECT for m in MODULES}
 _MODULE_BY_NAME = {m.DIALECT.name: m for m in MODULES}
 DOMAINS = ("travel", "fuel", "energy", "refrigerants", "procurement")

@@ -46,6 +46,8 @@ def blank(col: str) -> pl.Expr:
 
 
 def number_pattern(dialect: Dialect) -> str:
+    if "number_pattern" in dialect.options:  # a dialect whose numbers carry grouping or signs
+        return dialect.options["number_pattern"]
     if dialect.decimal_comma:
         return r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?-?$"
     return r"^[+-]?(\d+(\.\d*)?|\.\d+)$"

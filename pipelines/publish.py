@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines import warehouse
+from pipelines import history, warehouse
 from pipelines.dbt import MART_KEYS
 from pipelines.resources import GreenblueResource
 
@@ -24,6 +24,7 @@ def published_warehouse(
 ) -> dg.MaterializeResult:
     settings = greenblue.settings()
     with warehouse.session(settings.work_db) as con:
+        history.record(con, context.run_id, greenblue.factor_set())
         warehouse.finish_run(con, context.run_id, "published")
     warehouse.publish(settings.work_db, settings.warehouse)
     size = settings.warehouse.stat().st_size

@@ -20,6 +20,8 @@ import openpyxl
 import pytest
 
 from connectors.generate import generate
+from pipelines import reconcile
+from pipelines.library import current_factor_set
 
 pytestmark = pytest.mark.slow
 
@@ -93,13 +95,14 @@ def test_every_loaded_file_reconciles(pipeline):
     assert len(files) >= 20
     for path, rows_in, loaded, quarantined, skipped in files:
         assert rows_in == loaded + quarantined, path
-        header_rows = 1 if path.endswith(".csv") else 6  # D4: title rows, blank, header
+        if "_TravelData_" in path and path.endswith(".xlsx"):
+            header_rows = 6  # D4 workbooks: title rows, blank, header
+        else:
+            header_rows = 0 if path.endswith(".json") else 1  # the header or EXTRACT line
         assert skipped >= header_rows, f"{path}: preamble and header rows are structural"
     per_file_raw = dict(
         pipeline.query(
-            "select _file_id, count(*) from (select _file_id from raw.tmc_air_segments "
-            "union all select _file_id from raw.tmc_hotel union all select _file_id from "
-            "raw.tmc_rail) group by 1"
+            "select file_id, sum(n) from (" + reconcile.raw_counts_sql() + ") group by 1"
         )
     )
     for file_id, loaded in pipeline.query(
@@ -153,7 +156,7 @@ def test_every_kg_is_quantity_times_its_factor(pipeline):
     mapped = pipeline.query("select count(*) from marts.fct_emissions where kg_co2e is not null")
     assert len(rows) == mapped[0][0] > 0
     for quantity, factor, kg, version in rows:
-        assert version == "un-common-2025"
+        assert version == current_factor_set(None)
         assert kg == pytest.approx(quantity * factor, rel=1e-9, abs=1e-6)
     unmapped = pipeline.query(
         "select count(*) from marts.fct_emissions where factor_status = 'unmapped' "
@@ -165,7 +168,7 @@ def test_every_kg_is_quantity_times_its_factor(pipeline):
 def test_flown_segments_match_the_generated_truth(pipeline):
     expected = {}
     for path in pipeline.truth.rglob("*.csv"):
-        if path.name == "duplicates.csv":
+        if path.name == "duplicates.csv" or "_TravelData_" not in path.name:
             continue
         with path.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
@@ -196,15 +199,30 @@ def personal_values(landing: Path) -> set[str]:
             workbook = openpyxl.load_workbook(path, read_only=True)
             for ws in workbook.worksheets:
                 rows = list(ws.iter_rows(values_only=True))
-                header = next(i for i, r in enumerate(rows) if r and "Traveller Name" in r)
+                header = next((i for i, r in enumerate(rows) if r and "Traveller Name" in r), None)
+                if header is None:
+                    continue  # not a travel-agency sheet (e.g. an ME2N spreadsheet export)
                 cols = [rows[header].index("Traveller Name"), rows[header].index("Employee ID")]
                 for r in rows[header + 1 :]:
                     values.update(str(r[c]) for c in cols if len(r) > c and r[c])
             workbook.close()
+        elif path.suffix in (".csv", ".txt") and path.parent.name in ("fuel", "refrigerants"):
+            values.update(scope12_personal_values(path))
         elif path.suffix == ".csv":
             text = path.read_bytes().decode("cp1252")
             for r in csv.DictReader(text.splitlines(), delimiter=";"):
                 values.update(v for k in ("Traveller Name", "Employee ID") if (v := r.get(k)))
+        elif path.suffix == ".txt" and path.read_bytes().startswith(b"EXTRACT|"):
+            # Concur SAE: employee id (4), report name (26), mileage from/to (335, 336);
+            # values quoted for a `|` sit at 70 only, so a plain split finds these
+            data = path.read_bytes()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252")
+            for fields in (ln.rstrip("\r").split("|") for ln in text.split("\n")[1:]):
+                if len(fields) == 400:
+                    values.update(v for i in (4, 26, 335, 336) if (v := fields[i]))
     return values
 
 
@@ -235,6 +253,26 @@ def test_no_personal_value_reaches_the_warehouse_or_the_output(pipeline):
     log = (pipeline.served.parent / ".work" / "logs" / "last-run.log").read_text()
     for text in [*pipeline.outputs, log]:
         assert not [v for v in personal if v in text]
+
+
+def scope12_personal_values(path: Path) -> set[str]:
+    """Driver names and card numbers of fuel-card files, technicians and their certificate
+    numbers of refrigerant logs, as written (any delimiter, UTF-8 or cp1252, preamble)."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
+    lines = text.splitlines()
+    columns = ("Driver Name", "Card Number", "Technician", "Certificate No")
+    start = next(
+        (i for i, ln in enumerate(lines) if "Driver Name" in ln or "Technician" in ln), None
+    )
+    if start is None:
+        return set()
+    delimiter = max(";,\t", key=lines[start].count)
+    rows = csv.DictReader(lines[start:], delimiter=delimiter)
+    return {v for r in rows for k in columns if (v := r.get(k))}
 
 
 ANALYST = textwrap.dedent(
@@ -283,7 +321,10 @@ def test_a_copy_under_a_new_name_changes_nothing(pipeline):
 
 
 def test_a_corrected_file_at_the_same_path_replaces_its_rows(pipeline):
-    target = sorted(pipeline.landing.glob("UNDP/travel/*.xlsx"))[1]
+    # a re-delivered copy (`_resent`) is a duplicate, not a loaded file: skip those
+    target = sorted(
+        p for p in pipeline.landing.glob("UNDP/travel/*.xlsx") if "_resent" not in p.name
+    )[1]
     relative = target.relative_to(pipeline.landing).as_posix()
     (old_id,) = pipeline.query(
         "select file_id from ops.file_manifest where relative_path = ? and status = 'loaded'",

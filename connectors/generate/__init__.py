@@ -14,11 +14,30 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from connectors.generate import tmc_travel
+from connectors.generate import (
+    concur_sae,
+    fuelcard,
+    generator_fuel_log,
+    offsets_register,
+    oracle_po,
+    refrigerant_log,
+    sap_me2n,
+    tmc_travel,
+    utility_bill,
+)
 from connectors.generate.common import Context, DialectWriter, WrittenFile
 from connectors.generate.registry import select, write_registry
 
-WRITERS: tuple[DialectWriter, ...] = (tmc_travel.WRITER,)
+WRITERS: tuple[DialectWriter, ...] = (
+    tmc_travel.WRITER,
+    concur_sae.WRITER,
+    fuelcard.WRITER,
+    generator_fuel_log.WRITER,
+    utility_bill.WRITER,
+    refrigerant_log.WRITER,
+    sap_me2n.WRITER,
+    oracle_po.WRITER,
+)
 
 # Quirks that apply to files of any dialect.
 FILE_QUIRKS: dict[str, float] = {"duplicate_file_redelivery": 0.05}
@@ -39,6 +58,7 @@ def generate(
     year: int = 2024,
     truth: Path | None = None,
     quirks: Mapping[str, float] | None = None,
+    years: int = 1,
 ) -> dict:
     """Write `out/organizations.yaml` and every organisation's files for `year`.
 
@@ -46,6 +66,9 @@ def generate(
     travel agency). `quirks` overrides the default probability of named quirk switches (0
     never, 1 always); an unknown name is an error, so a typo cannot silently test nothing.
     With `truth`, the records each landing file should produce are written there.
+    `years` > 1 also writes the years before `year` (with their own random streams, travel
+    somewhat higher the further back) and makes the first of them the baseline year, so
+    progress against a target can be followed; `year`'s own files do not change.
     Returns the organisations, the files written per organisation with their data rows per
     sheet, and the re-delivered duplicates.
     """
@@ -53,15 +76,23 @@ def generate(
     check_folders(out, truth)
     if rows < 1:
         raise ValueError(f"rows must be at least 1, got {rows}")
+    if years < 1:
+        raise ValueError(f"years must be at least 1, got {years}")
     chosen = select(orgs)
     out.mkdir(parents=True, exist_ok=True)
-    write_registry(out / "organizations.yaml", chosen, year, seed)
+    history = list(range(year - years + 1, year + 1))
+    baseline = history[0] if years > 1 else None
+    write_registry(out / "organizations.yaml", chosen, year, seed, baseline)
     written: dict[str, list[WrittenFile]] = {}
-    for org in chosen:
-        for writer in WRITERS:
-            rng = random.Random(f"{seed}:{org.code}:{writer.dialect}")
-            written.setdefault(org.code, []).extend(writer.write(org, rng, context))
+    for past in history:
+        ctx = context if past == year else past_context(context, past, year)
+        for org in chosen:
+            for writer in WRITERS:
+                stream = f"{seed}:{org.code}:{writer.dialect}"
+                rng = random.Random(stream if past == year else f"{stream}:{past}")
+                written.setdefault(org.code, []).extend(writer.write(org, rng, ctx))
     duplicates = redeliver(context, written, random.Random(f"{seed}:redelivery"))
+    register = offsets_register.write(out, len(chosen), rows, history, seed)
     return {
         "organizations": [org.code for org in chosen],
         "files": {
@@ -69,7 +100,14 @@ def generate(
             for code, files in written.items()
         },
         "duplicates": {copy.as_posix(): original.as_posix() for copy, original in duplicates},
+        "system": {register.path.as_posix(): dict(register.rows)},
     }
+
+
+def past_context(context: Context, past: int, year: int) -> Context:
+    """An earlier year: 8 % more travel per year back, as a reduction strategy would show."""
+    rows = max(1, round(context.rows * (1 + 0.08 * (year - past))))
+    return Context(context.out, context.truth, past, rows, context.quirks)
 
 
 def merged_quirks(overrides: Mapping[str, float] | None) -> dict[str, float]:

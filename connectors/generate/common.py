@@ -3,7 +3,7 @@
 import csv
 import random
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from connectors.generate.registry import Org
@@ -22,6 +22,17 @@ class Context:
     year: int
     rows: int
     quirks: Mapping[str, float]
+    shared: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def publish(self, org: Org, kind: str, items: Iterable) -> None:
+        """Offer what this writer issued to the writers after it (`WRITERS` order): an expense
+        report can then claim a ticket the same organisation's agency sold, without anyone
+        re-reading written files."""
+        self.shared.setdefault((org.code, kind), []).extend(items)
+
+    def published(self, org: Org, kind: str) -> list:
+        """What earlier writers published for `org` under `kind` (empty when none did)."""
+        return list(self.shared.get((org.code, kind), ()))
 
     def chance(self, rng: random.Random, quirk: str) -> bool:
         """Whether a quirk fires. One draw whatever the probability, so forcing a quirk on or

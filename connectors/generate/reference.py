@@ -6,6 +6,7 @@ taxi there. Coordinates and countries come from `airportsdata`, the same package
 measures distances with, so generated kilometres agree with the pipeline's own.
 """
 
+import datetime as dt
 import itertools
 import math
 import random
@@ -427,6 +428,23 @@ def people(rng: random.Random, count: int) -> list[Person]:
         ids.add(employee_id)
         result.append(Person(name, employee_id))
     return result
+
+
+# What the agency writer publishes (`Context.publish`) for the expense writer to claim.
+AGENCY_TICKETS = "agency_air_tickets"
+TRAVELLERS = "travellers"
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    """An air ticket the travel agency sold and that was flown: what an expense report
+    claiming the same ticket would show."""
+
+    number: str  # `220-1234567890`
+    route: tuple[str, ...]  # airports in flown order: GVA, FRA, JFK, FRA, GVA
+    cabin: str  # Economy, Premium Economy, Business, First
+    issue: dt.date
+    person: Person
 
 
 # Units of each reporting currency per US dollar (2024 averages, rounded): prices are set in

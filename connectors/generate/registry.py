@@ -85,12 +85,13 @@ def select(count: int) -> list[Org]:
     return list(ORGANIZATIONS[:count])
 
 
-def entry(org: Org, year: int, rng: random.Random) -> dict:
+def entry(org: Org, year: int, rng: random.Random, baseline: int | None = None) -> dict:
     """The registry entry of one organisation, keys in SPEC order.
 
     Headcount is given for the reporting year and the year before, so per-capita figures and
     their year-on-year change both exist. Every organisation carries the UN system-wide 2030
-    target; some add a travel target, as several entities' strategies do.
+    target; some add a travel target, as several entities' strategies do. With `baseline`
+    (several years generated), it is the baseline year and every year since has a headcount.
     """
     previous = round(org.headcount * (1 - rng.uniform(-0.03, 0.06)))
     targets = [{"scope": "all", "year": 2030, "reduction_pct": 45}]
@@ -101,16 +102,27 @@ def entry(org: Org, year: int, rng: random.Random) -> dict:
         "name": org.name,
         "country": org.country,
         "currency": org.currency,
-        "headcount": {year - 1: previous, year: org.headcount},
-        "baseline_year": BASELINE_YEAR,
+        "headcount": {
+            **{
+                y: round(previous * (1 - 0.01 * (year - 1 - y)))
+                for y in range(baseline or year, year - 1)
+            },
+            year - 1: previous,
+            year: org.headcount,
+        },
+        "baseline_year": baseline or BASELINE_YEAR,
         "targets": targets,
     }
 
 
-def write_registry(path: Path, orgs: list[Org], year: int, seed: int) -> None:
+def write_registry(
+    path: Path, orgs: list[Org], year: int, seed: int, baseline: int | None = None
+) -> None:
     """Write `organizations.yaml`; each organisation's figures depend on the seed and its code
     only, so adding organisations never changes the others."""
-    entries = [entry(org, year, random.Random(f"{seed}:{org.code}:registry")) for org in orgs]
+    entries = [
+        entry(org, year, random.Random(f"{seed}:{org.code}:registry"), baseline) for org in orgs
+    ]
     text = yaml.safe_dump(
         {"organizations": entries},
         sort_keys=False,

@@ -399,6 +399,22 @@ def write(org: Org, rng: random.Random, ctx: Context) -> list[WrittenFile]:
     desk = Desk.open(org, rng, ctx)
     agency = rng.choice(AGENCIES)
     transactions, tickets, stays = simulate_air(desk)
+    ctx.publish(org, ref.TRAVELLERS, desk.people)
+    ctx.publish(
+        org,
+        ref.AGENCY_TICKETS,
+        (
+            ref.IssuedTicket(
+                t.number,
+                (*(leg.origin for leg in t.legs), t.legs[-1].destination),
+                t.cabin,
+                t.issue,
+                t.booking.person,
+            )
+            for t in tickets
+            if t.number and not t.cancelled
+        ),
+    )
     rail = simulate_rail(desk)
     return [
         write_quarter(desk, agency, quarter, transactions, tickets, stays, rail)

@@ -1,7 +1,8 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_emission_sources'}}}) }}
 {#
     No flown air or rail segment is counted twice:
-    - no source row creates, or is a copy behind, more than one activity;
+    - no source row creates, or is a copy behind, activities of more than one creating row
+      (the legs of one expensed flight share their creating line);
     - no natural key (organization, ticket or booking reference, coupon, type, route, date)
       creates activities from more than one file: a row repeated across files counts once;
     - a cancelled segment creates no activity, and a duplicate only ever adds 0;
@@ -29,12 +30,21 @@ fates as (
 
 rows_in_several_activities as (
 
+    -- the legs of one expensed flight share their journal lines: they are created by the
+    -- same row, so a row may be behind several activities of one creating row only
     select
-        'source row behind several activities' as failure,
-        min(emission_id) as emission_id
+        'source row behind activities of several creating rows' as failure,
+        min(sources.emission_id) as emission_id
     from sources
-    group by source_table, source_file_id, sheet, source_row
-    having count(distinct emission_id) > 1
+    inner join emissions
+        on sources.emission_id = emissions.emission_id
+    group by sources.source_table, sources.source_file_id, sources.sheet, sources.source_row
+    having
+        count(distinct {{ dbt.concat([
+            'emissions.source_table', "'|'", 'emissions.source_file_id', "'|'",
+            "coalesce(emissions.source_sheet, '')", "'|'",
+            dbt.safe_cast('emissions.source_row', dbt.type_string())
+        ]) }}) > 1
 
 ),
 

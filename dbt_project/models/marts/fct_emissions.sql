@@ -2,7 +2,8 @@
     One row per emission-bearing activity, every domain in the common activity shape.
     A domain joins the inventory by adding its activity model to `activity_models`.
 #}
-{%- set activity_models = ['int_travel_activities'] -%}
+{%- set activity_models = ['int_travel_activities', 'int_procurement_activities'] -%}
+{%- set activity_models = activity_models + ['int_fuel_activities', 'int_energy_activities', 'int_refrigerant_activities'] -%}
 
 with
 

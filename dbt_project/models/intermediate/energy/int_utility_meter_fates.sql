@@ -14,8 +14,9 @@
     - `estimate_replaced`: an ESTIMATED read whose period lies inside an ACTUAL read of the
       same meter (the catch-up read) is replaced by it;
     - `no_emissions`: water and other commodities;
-    - `cancelled`: a reading that adjustments brought to zero or below, and the ADDITIVE
-      adjustments netted into it (they then add to nothing);
+    - `cancelled`: a reading that adjustments brought to zero or below;
+    - `adjusts_uncounted`: an ADDITIVE adjustment of a reading that does not count
+      (cancelled, replaced by a catch-up read, republished): it adds to nothing;
     - `counted`: a reading that creates activity, with `quantity` in the unit of its factor
       and the ADDITIVE adjustments netted into it.
 
@@ -287,9 +288,11 @@ final as (
                 then 'cancelled'
             when
                 fated.fate = 'netted'
-                and adjusted.fate = 'counted'
-                and adjusted.quantity_converted + adjusted_totals.netted_quantity <= 0
-                then 'cancelled'
+                and not (
+                    adjusted.fate = 'counted'
+                    and adjusted.quantity_converted + adjusted_totals.netted_quantity > 0
+                )
+                then 'adjusts_uncounted'
             else fated.fate
         end as fate,
         fated.netted_into_row_key,

@@ -1,7 +1,7 @@
 {#
-    One activity per flown air segment: passenger km = great-circle km (METHOD.md air
-    rules 1-5), the factor to look up with and without radiative forcing, and the reason
-    when the route cannot be resolved.
+    One activity per counted flight leg (an agency segment or an expensed Airfare leg):
+    passenger km = great-circle km (METHOD.md air rules 1-5), the factor to look up with
+    and without radiative forcing, and the reason when the route cannot be resolved.
 #}
 with
 
@@ -15,12 +15,12 @@ final as (
 
     select
         source_row_key,
-        'tmc_air_segments' as source_table,
+        source_table,
         source_file_id,
         source_sheet,
         source_row,
         org_code,
-        coalesce(departure_date, issue_date) as activity_date,
+        activity_date,
         'air' as activity_type,
         'core' as boundary,
         distance_km as quantity,

@@ -1,5 +1,5 @@
 {#
-    Per flown air segment (after de-duplication and netting): our kg CO2e next to the
+    Per flown agency air segment (after de-duplication and netting): our kg CO2e next to the
     travel agency's own `CO2 kg` and `CO2e kg incl RF`. The agency's figures are never the
     headline; this feeds the reconciliation mart. A segment is `is_compared` when both our
     figure (mapped) and the agency's CO2 figure exist.
@@ -16,6 +16,7 @@ activities as (
 routes as (
 
     select * from {{ ref('int_air_segment_routes') }}
+    where source_table = 'tmc_air_segments'
 
 ),
 

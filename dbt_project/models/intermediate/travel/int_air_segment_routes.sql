@@ -1,35 +1,20 @@
 {#
-    Flown air segments (after de-duplication and ticket netting) with both airports
+    Every counted flight leg (int_air_legs: the agency's flown segments after
+    de-duplication and ticket netting, and expensed Airfare legs) with both airports
     resolved and the great-circle distance between them (METHOD.md air rules 1, 2, 8).
-    A segment whose airports cannot be resolved keeps its row, with the reason.
+    A leg whose airports cannot be resolved keeps its row, with the reason.
 #}
 with
 
-fates as (
+flown_segments as (
 
-    select * from {{ ref('int_travel_ticket_row_fates') }}
-    where travel_mode = 'air' and fate = 'flown'
-
-),
-
-air_segments as (
-
-    select * from {{ ref('stg_tmc__air_segments') }}
+    select * from {{ ref('int_air_legs') }}
 
 ),
 
 airport_codes as (
 
     select * from {{ ref('int_airport_codes') }}
-
-),
-
-flown_segments as (
-
-    select air_segments.*
-    from air_segments
-    inner join fates
-        on air_segments.source_row_key = fates.source_row_key
 
 ),
 
@@ -70,10 +55,12 @@ final as (
 
     select
         source_row_key,
+        source_table,
         source_file_id,
         source_sheet,
         source_row,
         org_code,
+        activity_date,
         ticket13,
         record_locator,
         transaction_type,
@@ -103,7 +90,8 @@ final as (
         end as route_issue,
         greatest(
             coalesce(origin_data_quality, 2),
-            coalesce(destination_data_quality, 2)
+            coalesce(destination_data_quality, 2),
+            leg_data_quality
         ) as route_data_quality,
         booking_class,
         cabin_text,

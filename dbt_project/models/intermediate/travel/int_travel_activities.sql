@@ -1,5 +1,6 @@
 {#
-    Business travel in the common activity shape that every domain delivers to the marts:
+    Business travel (agency air, rail and hotel; expensed flights, rail, taxi, car, hotel
+    and fuel) in the common activity shape that every domain delivers to the marts:
     one row per emission-bearing activity, its quantity in the factor's unit, the factor
     of the factor set in use, kg CO2e = quantity x kg_co2e_per_unit, or `unmapped` with the
     reason and no kg (never 0 kg).
@@ -24,6 +25,12 @@ hotel as (
 
 ),
 
+expensed as (
+
+    select * from {{ ref('int_concur_sae_activities') }}
+
+),
+
 factors as (
 
     select * from {{ ref('stg_factors__emission_factors') }}
@@ -37,6 +44,8 @@ activities as (
     select * from rail
     union all
     select * from hotel
+    union all
+    select * from expensed
 
 ),
 
