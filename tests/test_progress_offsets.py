@@ -81,7 +81,9 @@ def test_each_organization_gets_at_most_its_need_and_a_short_pool_is_used_up(bui
         "max(pool_credits_of_year), bool_and(credits_allocated <= credits_required) "
         "from marts.offset_requirements group by 1",
     )
-    assert len(rows) == 3
+    # the three generated purchase years, and January of the next year from utility bills
+    # that cross the year end (no pool: nothing allocated)
+    assert {2022, 2023, 2024} <= {r[0] for r in rows}
     for _year, required, allocated, pool, within in rows:
         assert within
         assert allocated == min(required, pool)
@@ -134,7 +136,11 @@ def test_publication_history_keeps_the_run_and_factor_set(built):
     )
     assert rows == [(run_id, factor_set)]
     (n,) = query(built, "select count(*) from ops.published_figures where figure = 'all'")[0]
-    assert n == 15  # 5 organizations x 3 years
+    (org_years,) = query(
+        built,
+        "select count(distinct (org_code, reporting_year)) from marts.org_emissions_annual",
+    )[0]
+    assert n == org_years >= 15  # one 'all' figure per organization and year published
 
 
 def test_travel_indicators_cover_every_organization_and_year(built):
