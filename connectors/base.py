@@ -5,6 +5,7 @@ raw assets, the dbt sources, the Great Expectations suites and the generator are
 from that declaration, so a new ERP export is one new module, not five edits.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -79,6 +80,10 @@ def snake(header: str) -> str:
     return s.strip("_")
 
 
+@functools.lru_cache(maxsize=65536)
 def header_key(text: str) -> str:
     """Header comparison ignores case, spacing and punctuation (`Segment No` = `SEGMENT_NO`)."""
-    return re.sub(r"[^0-9a-z]+", "", str(text).lower())
+    return _NOT_KEY.sub("", str(text).lower())
+
+
+_NOT_KEY = re.compile(r"[^0-9a-z]+")

@@ -25,6 +25,7 @@ from connectors.tabular import (
     HEADER_SEARCH_ROWS,
     decode,
     find_header,
+    head,
     missing_message,
     read_csv_text,
     sniff_delimiter,
@@ -93,7 +94,7 @@ _CARD_NOISE = re.compile(r"[\[\]\s-]")
 
 
 def head_rows(data: bytes) -> list[list[str]]:
-    text, _ = decode(data[:65536])
+    text, _ = decode(head(data))
     lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     return list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sniff_delimiter(lines)))
 

@@ -18,6 +18,7 @@ from connectors.tabular import (
     HEADER_SEARCH_ROWS,
     decode,
     find_header,
+    head,
     missing_message,
     read_csv_text,
     sniff_delimiter,
@@ -60,7 +61,7 @@ def detect(data: bytes, suffix: str) -> str | None:
     """None when the file is an offsets register, else what it lacks."""
     if suffix != ".csv":
         return f"{DIALECT.name} reads .csv, not {suffix}"
-    text, _ = decode(data[:65536])
+    text, _ = decode(head(data))
     lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sniff_delimiter(lines)))
     return None if find_header(rows, PURCHASES) is not None else missing_message(rows, PURCHASES)

@@ -19,6 +19,7 @@ from connectors.tabular import (
     HEADER_SEARCH_ROWS,
     decode,
     find_header,
+    head,
     missing_message,
     read_csv_text,
     sniff_delimiter,
@@ -67,7 +68,7 @@ DIALECT = Dialect(
 def detect(data: bytes, suffix: str) -> str | None:
     if suffix != ".csv":
         return f"{DIALECT.name} reads .csv, not {suffix}"
-    text, _ = decode(data[:65536])
+    text, _ = decode(head(data))
     lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sniff_delimiter(lines)))
     return None if find_header(rows, SERVICES) is not None else missing_message(rows, SERVICES)

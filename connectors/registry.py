@@ -21,6 +21,7 @@ from connectors import (
     utility_bill,
 )
 from connectors.base import META_COLUMNS, Dialect, RejectedFile, Table
+from connectors.tabular import head
 from connectors.validate import TableResult
 
 MODULES: tuple[ModuleType, ...] = (
@@ -36,6 +37,8 @@ MODULES: tuple[ModuleType, ...] = (
 )
 DIALECTS: dict[str, Dialect] = {m.DIALECT.name: m.DIALECT for m in MODULES}
 _MODULE_BY_NAME = {m.DIALECT.name: m for m in MODULES}
+TEXT_SUFFIXES = (".csv", ".txt")
+DETECTION_BYTES = 1 << 20
 DOMAINS = ("travel", "fuel", "energy", "refrigerants", "procurement")
 
 
@@ -50,7 +53,13 @@ def raw_tables() -> list[tuple[Dialect, Table]]:
 
 
 def detect(data: bytes, suffix: str, domain: str) -> Dialect:
-    """The one dialect that reads this file; none or several is a rejection, never a guess."""
+    """The one dialect that reads this file; none or several is a rejection, never a guess.
+
+    Text exports are recognised by their first MiB (whole lines): a header is within the
+    first 100 rows, and parsing a 300 MB file nine times to find it would dominate a load.
+    """
+    if suffix in TEXT_SUFFIXES:
+        data = head(data, DETECTION_BYTES)
     candidates = [m for m in MODULES if suffix in m.DIALECT.extensions]
     matches, misses = [], []
     for module in candidates:

@@ -44,6 +44,21 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
+def head(data: bytes, limit: int = 65536) -> bytes:
+    """The first `limit` bytes, cut after the last complete line so no character is split
+    (a split UTF-8 character would make the head look like cp1252)."""
+    if len(data) <= limit:
+        return data
+    cut = data.rfind(b"\n", 0, limit)
+    return data[: cut + 1] if cut > 0 else data[:limit]
+
+
+def head_of(path: Path, limit: int = 1 << 20) -> bytes:
+    """A file's head for dialect detection, without reading the rest of it."""
+    with path.open("rb") as handle:
+        return head(handle.read(limit + 1), limit)
+
+
 def header_matches(cells: Iterable[object], table: Table) -> tuple[int, list[str]]:
     """How many of the table's required headers a row holds, and which are missing."""
     present = {header_key(c) for c in cells if c is not None and str(c).strip()}

@@ -15,6 +15,7 @@ from connectors.tabular import (
     HEADER_SEARCH_ROWS,
     decode,
     find_header,
+    head,
     header_matches,
     missing_message,
     open_workbook,
@@ -164,7 +165,7 @@ def nearest_sheet_message(workbook) -> str:
 def detect(data: bytes, suffix: str) -> str | None:
     """None when the file is this dialect, else what it lacks (for the rejection message)."""
     if suffix == ".csv":
-        text, _ = decode(data[:65536])
+        text, _ = decode(head(data))
         lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
         rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sniff_delimiter(lines)))
         return None if find_header(rows, AIR) is not None else missing_message(rows, AIR)

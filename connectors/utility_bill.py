@@ -29,6 +29,7 @@ from connectors.tabular import (
     TextTable,
     decode,
     find_header,
+    head,
     missing_message,
     read_csv_text,
     sniff_delimiter,
@@ -262,7 +263,7 @@ def detect(data: bytes, suffix: str) -> str | None:
         missing = [k for k in TOP_LEVEL_KEYS if k not in document]
         return None if not missing else f"JSON without top-level {', '.join(missing)}"
     if suffix == ".csv":
-        text, _ = decode(data[:65536])
+        text, _ = decode(head(data))
         lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
         rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sniff_delimiter(lines)))
         return None if find_header(rows, METERS) is not None else missing_message(rows, METERS)

@@ -158,20 +158,33 @@ def map_headers(frame: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[s
     return frame.rename(renames), extras
 
 
-def structural(table: Table) -> pl.Expr:
+def filled(col: str) -> pl.Expr:
+    return pl.col(col).str.contains(r"\S").fill_null(False)
+
+
+def structural(frame: pl.DataFrame, table: Table) -> pl.Series:
     """Blank lines, subtotal/total rows and repeated header rows carry no data."""
     names = [c.name for c in table.columns]
-    all_blank = pl.all_horizontal([blank(n) for n in names])
-    first = pl.coalesce([pl.when(~blank(n)).then(pl.col(n)) for n in names])
-    filled = pl.sum_horizontal([(~blank(n)).cast(pl.Int32) for n in names])
-    total = first.str.to_lowercase().str.contains(TOTAL_ROW).fill_null(False) & (
-        filled <= len(names) // 2
-    )
     first_col = table.columns[0]
-    repeated_header = (
-        pl.col(first_col.name).str.strip_chars().str.to_lowercase() == first_col.header.lower()
-    ).fill_null(False)
-    return all_blank | total | repeated_header
+    counts = frame.select(
+        pl.sum_horizontal([filled(n).cast(pl.Int32) for n in names]).alias("filled"),
+        (pl.col(first_col.name).str.strip_chars().str.to_lowercase() == first_col.header.lower())
+        .fill_null(False)
+        .alias("repeated_header"),
+    )
+    # A total row fills at most half the cells and its first filled cell says "total":
+    # only those few rows need their first filled cell found.
+    sparse = pl.col("filled") <= len(names) // 2
+    candidates = frame.filter(counts.select(sparse).to_series())
+    first = pl.coalesce([pl.when(filled(n)).then(pl.col(n)) for n in names])
+    total_rows = candidates.filter(
+        first.str.to_lowercase().str.contains(TOTAL_ROW).fill_null(False)
+    ).get_column("_source_row")
+    return (
+        (counts.get_column("filled") == 0)
+        | counts.get_column("repeated_header")
+        | frame.get_column("_source_row").is_in(total_rows.implode())
+    )
 
 
 def validate(text: TextTable, table: Table, dialect: Dialect, key: bytes) -> TableResult:
@@ -185,25 +198,31 @@ def validate(text: TextTable, table: Table, dialect: Dialect, key: bytes) -> Tab
         frame = frame.with_columns(pl.struct(extras).struct.json_encode().alias("_extra"))
     else:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("_extra"))
-    is_structural = frame.select(structural(table)).to_series()
+    is_structural = structural(frame, table)
     skipped = text.header_row + int(is_structural.sum())  # preamble and header rows too
     data = frame.filter(~is_structural)
 
+    checks = [
+        (column, failed.fill_null(False), reason)
+        for column in table.columns
+        for failed, reason in failures(column, dialect)
+    ]
+    # One parallel pass computes every check; only the checks some row fails are expanded.
+    masks = data.select(failed.alias(f"_check_{i}") for i, (_, failed, _) in enumerate(checks))
+    hit = masks.sum().row(0) if checks else ()
     entries = []
-    for column in table.columns:
-        for failed, reason in failures(column, dialect):
-            hits = data.filter(failed.fill_null(False))
-            if hits.height:
-                value = pl.lit(MASK) if column.personal else pl.col(column.name)
-                entries.append(
-                    hits.select(
-                        pl.lit(text.sheet, pl.String).alias("sheet"),
-                        pl.col("_source_row").alias("source_row"),
-                        pl.lit(column.header).alias("column_name"),
-                        value.alias("value"),
-                        pl.lit(reason).alias("reason"),
-                    )
+    for (column, _, reason), count, mask in zip(checks, hit, masks.iter_columns(), strict=True):
+        if count:
+            value = pl.lit(MASK) if column.personal else pl.col(column.name)
+            entries.append(
+                data.filter(mask).select(
+                    pl.lit(text.sheet, pl.String).alias("sheet"),
+                    pl.col("_source_row").alias("source_row"),
+                    pl.lit(column.header).alias("column_name"),
+                    value.alias("value"),
+                    pl.lit(reason).alias("reason"),
                 )
+            )
     quarantine = pl.concat(entries) if entries else empty_quarantine()
     bad_rows = quarantine.get_column("source_row").unique()
     loaded = data.filter(~pl.col("_source_row").is_in(bad_rows.implode()))

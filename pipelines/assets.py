@@ -10,7 +10,7 @@ import dagster as dg
 from connectors import registry as dialects
 from connectors.landing import scan
 from connectors.organizations import load_registry
-from pipelines import library, warehouse
+from pipelines import fingerprint, library, warehouse
 from pipelines.resources import GreenblueResource
 
 OWNER = "team:greenblue-data"
@@ -42,10 +42,12 @@ def landing(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
     registry = load_registry(settings.orgs)
     for code, message in registry.invalid.items():
         context.log.warning(f"organization excluded: {code}: {message}")
+    # Taken before the scan: a file landing during the run makes the next run see a change.
+    inputs = fingerprint.inputs_fingerprint(settings, greenblue.factor_set())
     files = scan(settings.landing, settings.orgs, registry)
     with warehouse.session(settings.work_db) as con:
         warehouse.ensure_schema(con)
-        warehouse.start_run(con, context.run_id, greenblue.factor_set())
+        warehouse.start_run(con, context.run_id, greenblue.factor_set(), inputs)
         orgs = library.load_organizations(con, registry)
         summary = warehouse.plan(con, files, context.run_id, context.log.info)
     context.log.info(

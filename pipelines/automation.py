@@ -4,6 +4,8 @@ import hashlib
 
 import dagster as dg
 
+from pipelines.fingerprint import landing_lines, unchanged_since
+from pipelines.library import current_factor_set
 from pipelines.settings import load_settings
 
 NIGHTLY_JOB = dg.define_asset_job(
@@ -13,24 +15,27 @@ NIGHTLY_JOB = dg.define_asset_job(
     executor_def=dg.in_process_executor,
 )
 
-nightly_schedule = dg.ScheduleDefinition(
+
+@dg.schedule(
     name="nightly_schedule",
     job=NIGHTLY_JOB,
     cron_schedule="0 2 * * *",
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every night at 02:00 UTC, unless nothing changed since the last published run.",
 )
+def nightly_schedule(context: dg.ScheduleEvaluationContext):
+    settings = load_settings()
+    last = unchanged_since(settings, current_factor_set(settings.factor_set))
+    if last is not None:
+        return dg.SkipReason(f"nothing new since run {last}: the served warehouse is current")
+    return dg.RunRequest()
 
 
 def landing_fingerprint() -> str:
     """Paths, sizes and modification times of the landing folder: cheap, no file is read."""
-    root = load_settings().landing
-    digest = hashlib.sha256()
-    if root.exists():
-        for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
-            stat = path.lstat()
-            digest.update(f"{path.relative_to(root)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    lines = landing_lines(load_settings().landing)
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
 @dg.sensor(

@@ -33,8 +33,38 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def execute_run() -> int:
-    """Run the nightly job once, in this process; 0 when published, 1 when blocked."""
+def skipped_as_unchanged(settings) -> bool:
+    """Nothing changed since the last published run: record that, say so, start nothing."""
+    import uuid
+
+    from pipelines import fingerprint, library, warehouse
+
+    factor_set = library.current_factor_set(settings.factor_set)
+    last = fingerprint.unchanged_since(settings, factor_set)
+    if last is None:
+        return False
+    run_id = str(uuid.uuid4())
+    message = f"nothing new since run {last}: nothing loaded, rebuilt or published"
+    with warehouse.session(settings.work_db) as con:
+        stamp = warehouse.now()
+        con.execute(
+            "insert into ops.runs (run_id, started_at, finished_at, status, factor_set, "
+            "files_new, files_loaded, rows_loaded, rows_quarantined, message) "
+            "values (?, ?, ?, 'unchanged', ?, 0, 0, 0, 0, ?)",
+            [run_id, stamp, stamp, factor_set, message],
+        )
+    print(
+        f"greenblue run {run_id}: nothing new since run {last} (0 new files, 0 rows loaded); "
+        f"served warehouse unchanged: {settings.warehouse}\n"
+        "use `greenblue run --force` to rebuild all the same"
+    )
+    return True
+
+
+def execute_run(force: bool = False) -> int:
+    """Run the nightly job once, in this process; 0 when published or nothing changed, 1 when
+    blocked. Unless `force`, a run whose inputs did not change since the last published run
+    stops at once."""
     apply_offline_env()
     from connectors.organizations import RegistryError, load_registry
     from pipelines import warehouse
@@ -48,6 +78,8 @@ def execute_run() -> int:
     load_registry(settings.orgs)  # unreadable: stop before the warehouse is touched
     started = time.perf_counter()
     with warehouse.run_lock(settings.workdir):
+        if not force and skipped_as_unchanged(settings):
+            return 0
         import dagster as dg
 
         from pipelines.definitions import defs
@@ -108,7 +140,7 @@ def execute_run() -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return execute_run()
+    return execute_run(force=args.force)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -182,6 +214,11 @@ def parser() -> argparse.ArgumentParser:
     )
     g.set_defaults(func=cmd_generate)
     r = sub.add_parser("run", help="run the nightly job once on GREENBLUE_LANDING")
+    r.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild and publish even when nothing changed since the last published run",
+    )
     r.set_defaults(func=cmd_run)
     d = sub.add_parser("demo", help="generate sample data, run, print where the results are")
     d.add_argument("--dir", default="demo")

@@ -21,10 +21,14 @@ import polars as pl
 from connectors import registry as dialects
 from connectors.base import META_COLUMNS, RejectedFile
 from connectors.landing import LandingFile, sha256_of
+from connectors.tabular import head_of
 
 # Files written so that DuckDB 1.0 and later clients can open them, not only 2.x.
 STORAGE_VERSION = "v1.0.0"
 SCHEMAS = ("raw", "ops", "factors", "reference")
+# Keeps the run's process tree near 1 GiB whatever the data size; DuckDB's own default is
+# 80 % of the machine's memory. GREENBLUE_MEMORY_LIMIT overrides it (dbt reads it too).
+DEFAULT_MEMORY_LIMIT = "512MB"
 ACTIVE = ("loaded", "pending")
 
 OPS_DDL = """
@@ -73,6 +77,7 @@ create table if not exists ops.runs (
     rows_quarantined bigint,
     message varchar
 );
+alter table ops.runs add column if not exists inputs_fingerprint varchar;
 """
 
 Log = Callable[[str], None]
@@ -82,7 +87,13 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if read_only:
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION})
+    config = {"storage_compatibility_version": STORAGE_VERSION, "memory_limit": memory_limit()}
+    return duckdb.connect(str(path), config=config)
+
+
+def memory_limit() -> str:
+    """DuckDB's buffer limit for the run's writes (it spills to disk beyond it)."""
+    return os.environ.get("GREENBLUE_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
 
 
 @contextmanager
@@ -151,7 +162,9 @@ def file_id_for(relative_path: str, sha256: str | None) -> str:
     return hashlib.sha256(seed).hexdigest()[:16]
 
 
-def start_run(con: duckdb.DuckDBPyConnection, run_id: str, factor_set: str) -> dt.datetime:
+def start_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, factor_set: str, fingerprint: str | None = None
+) -> dt.datetime:
     """Record the run; a run still marked running holds no lock, so it was killed."""
     started = now()
     con.execute(
@@ -160,9 +173,9 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, factor_set: str) -> d
         [run_id],
     )
     con.execute(
-        "insert or replace into ops.runs (run_id, started_at, status, factor_set) "
-        "values (?, ?, 'running', ?)",
-        [run_id, started, factor_set],
+        "insert or replace into ops.runs (run_id, started_at, status, factor_set, "
+        "inputs_fingerprint) values (?, ?, 'running', ?, ?)",
+        [run_id, started, factor_set, fingerprint],
     )
     return started
 
@@ -219,7 +232,7 @@ def plan(
             summary.duplicate += 1
             continue
         try:
-            dialect = dialects.detect(f.path.read_bytes(), f.suffix, f.domain or "").name
+            dialect = dialects.detect(detection_bytes(f), f.suffix, f.domain or "").name
         except RejectedFile as exc:
             record(con, f, sha, None, "rejected", str(exc), seen_at, run_id, previous)
             summary.rejected += 1
@@ -229,6 +242,13 @@ def plan(
         active_sha[sha] = f.relative_path
         summary.new += 1
     return summary
+
+
+def detection_bytes(f: LandingFile) -> bytes:
+    """Text exports are recognised by their head; workbooks and JSON need the whole file."""
+    if f.suffix in dialects.TEXT_SUFFIXES:
+        return head_of(f.path, dialects.DETECTION_BYTES)
+    return f.path.read_bytes()
 
 
 def record(
