@@ -116,36 +116,31 @@ def template(folder: Path, seed: int) -> Templates:
 
 def tiled(rows: pl.DataFrame, source: Source, n: int, first_copy: int) -> pl.DataFrame:
     """`n` rows made of whole copies of the template, keys renumbered per copy."""
-    groups = rows.get_column(source.group_key).unique(maintain_order=True)
-    width = len(groups)
-    ids = pl.DataFrame({source.group_key: groups, "_gid": pl.int_range(0, width, eager=True)})
+    groups = rows.get_column(source.group_key).drop_nulls().unique(maintain_order=True)
     copies = -(-n // rows.height)
-    frame = rows.join(ids, on=source.group_key, how="left").join(
-        pl.DataFrame({"_copy": pl.int_range(first_copy, first_copy + copies, eager=True)}),
-        how="cross",
+    frame = pl.concat(
+        [rows.with_columns(pl.lit(c, pl.Int64).alias("_copy")) for c in range(copies)]
+    ).head(n)
+    frame = frame.with_columns(pl.col("_copy") + first_copy)
+    return frame.with_columns(rekey(source, column, groups) for column in source.rekeyed).drop(
+        "_copy"
     )
-    frame = frame.sort("_copy", maintain_order=True).head(n)
-    for column in source.rekeyed:
-        gid = (
-            frame.select(pl.col(column))
-            .join(ids.rename({source.group_key: column}), on=column, how="left")
-            .get_column("_gid")
-        )
-        frame = frame.with_columns(rekey(source, column, gid, width))
-    return frame.drop("_gid", "_copy")
 
 
-def rekey(source: Source, column: str, gid: pl.Series, width: int) -> pl.Expr:
+def rekey(source: Source, column: str, groups: pl.Series) -> pl.Expr:
     """The copy's own value of a key column; empty stays empty, unknown references stay."""
-    number = pl.col("_copy") * width + gid
+    gid = pl.col(column).replace_strict(
+        groups, pl.int_range(0, len(groups), eager=True), default=None, return_dtype=pl.Int64
+    )
+    number = (pl.col("_copy") * len(groups) + gid).cast(pl.String)
     original = pl.col(column)
     if source is TRAVEL:
-        new = original.str.slice(0, 4) + number.cast(pl.String).str.zfill(10)
+        new = original.str.slice(0, 4) + number.str.zfill(10)
     elif source is FUEL:
-        new = pl.lit("B") + number.cast(pl.String).str.zfill(13)
+        new = pl.lit("B") + number.str.zfill(13)
     else:
-        new = pl.lit("BENCH-") + number.cast(pl.String).str.zfill(12)
-    return pl.when(gid.is_not_null() & original.is_not_null()).then(new).otherwise(original)
+        new = pl.lit("BENCH-") + number.str.zfill(12)
+    return pl.when(gid.is_not_null()).then(new).otherwise(original).alias(column)
 
 
 def write(frame: pl.DataFrame, path: Path, source: Source) -> None:
