@@ -53,12 +53,6 @@ def head(data: bytes, limit: int = 65536) -> bytes:
     return data[: cut + 1] if cut > 0 else data[:limit]
 
 
-def head_of(path: Path, limit: int = 1 << 20) -> bytes:
-    """A file's head for dialect detection, without reading the rest of it."""
-    with path.open("rb") as handle:
-        return head(handle.read(limit + 1), limit)
-
-
 def header_matches(cells: Iterable[object], table: Table) -> tuple[int, list[str]]:
     """How many of the table's required headers a row holds, and which are missing."""
     present = {header_key(c) for c in cells if c is not None and str(c).strip()}

@@ -10,18 +10,20 @@ import fcntl
 import hashlib
 import os
 import shutil
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import polars as pl
 
 from connectors import registry as dialects
 from connectors.base import META_COLUMNS, RejectedFile
-from connectors.landing import LandingFile, sha256_of
-from connectors.tabular import head_of
+from connectors.landing import LandingFile
+from connectors.tabular import head
 
 # Files written so that DuckDB 1.0 and later clients can open them, not only 2.x.
 STORAGE_VERSION = "v1.0.0"
@@ -218,7 +220,13 @@ def plan(
             record(con, f, None, None, "rejected", f.reject_reason, seen_at, run_id, previous)
             summary.rejected += 1
             continue
-        sha = sha256_of(f.path)
+        try:
+            sha = sha256_regular(f.path)
+        except OSError as exc:
+            message = f"not read: {exc.strerror or exc}"
+            record(con, f, None, None, "rejected", message, seen_at, run_id, previous)
+            summary.rejected += 1
+            continue
         if previous and previous[2] == sha:
             con.execute(
                 "update ops.file_manifest set size_bytes = ?, mtime_ns = ? where file_id = ?",
@@ -247,8 +255,29 @@ def plan(
 def detection_bytes(f: LandingFile) -> bytes:
     """Text exports are recognised by their head; workbooks and JSON need the whole file."""
     if f.suffix in dialects.TEXT_SUFFIXES:
-        return head_of(f.path, dialects.DETECTION_BYTES)
-    return f.path.read_bytes()
+        return head(read_regular(f.path, dialects.DETECTION_BYTES + 1), dialects.DETECTION_BYTES)
+    return read_regular(f.path)
+
+
+@contextmanager
+def open_regular(path: Path) -> Iterator[BinaryIO]:
+    """A landing file opened for reading; a symlink or pipe swapped in since the scan is
+    refused, not followed (`O_NOFOLLOW`), and a pipe never blocks the run (`O_NONBLOCK`)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path.name} is no longer a regular file")
+        yield handle
+
+
+def read_regular(path: Path, limit: int = -1) -> bytes:
+    with open_regular(path) as handle:
+        return handle.read(limit)
+
+
+def sha256_regular(path: Path) -> str:
+    with open_regular(path) as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def record(
@@ -321,7 +350,7 @@ def load_pending(
     for i, (file_id, org, domain, relative, sha, supersedes) in enumerate(pending, start=1):
         path = landing / relative
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError as exc:
             log(f"[{i}/{len(pending)}] {relative}: not readable now ({exc}); left pending")
             continue
