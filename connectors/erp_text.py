@@ -8,14 +8,16 @@ other readers produce, so `validate.validate` applies unchanged.
 """
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Iterable
 
 import polars as pl
 
-from connectors.base import Table, header_key
+from connectors.base import RejectedFile, Table, header_key
 from connectors.tabular import HEADER_SEARCH_ROWS, TextTable, decode, dedupe_headers
+from connectors.validate import TableResult
 
 DELIMITERS = (";", ",", "\t", "|")
 RULE_LINE = re.compile(r"^[\s|+\-=_]*-{3,}[\s|+\-=_]*$")
@@ -49,10 +51,14 @@ def text_rows(data: bytes, allowed: Iterable[str] = DELIMITERS) -> tuple[list[li
         quoting=csv.QUOTE_NONE if boxed else csv.QUOTE_MINIMAL,
     )
     rows = []
-    for row in reader:
-        if boxed and len(row) > 1 and not row[0].strip():
-            row = row[1:-1] if not row[-1].strip() else row[1:]
-        rows.append(row)
+    try:
+        for row in reader:
+            if boxed and len(row) > 1 and not row[0].strip():
+                row = row[1:-1] if not row[-1].strip() else row[1:]
+            rows.append(row)
+    except csv.Error as exc:  # an unclosed quote running on, a field past the csv limit
+        message = f"line {reader.line_num}: not readable as delimited text ({exc})"
+        raise RejectedFile(message) from exc
     return rows, encoding, delimiter
 
 
@@ -122,3 +128,46 @@ def with_every_column(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
         if not ({header_key(c.header), *(header_key(a) for a in c.aliases)} & present)
     ]
     return frame.with_columns(pl.lit(None, pl.String).alias(h) for h in missing)
+
+
+def cut_short(data: bytes, rows: list[list[str]], header_index: int) -> int | None:
+    """Record number of a last record the file ends inside of, else None.
+
+    A download that stopped mid-row leaves a last record without its line break and with
+    fewer cells than the header; the cut may fall inside a number (`2400` of `2400.00`) or
+    drop a flag (a deletion indicator), so that record cannot be loaded as it stands.
+    """
+    if data.endswith((b"\n", b"\r")) or len(rows) <= header_index + 1:
+        return None
+    if len(rows[-1]) >= len(rows[header_index]):
+        return None
+    return len(rows)
+
+
+def quarantine_cut_short(
+    result: TableResult, record: int, header: list[object], cells: int
+) -> TableResult:
+    """Move a delimited file's record the file ends inside of from the loaded rows to quarantine."""
+    in_data = result.rows.get_column("_source_row").to_list()
+    in_data += result.quarantine.get_column("source_row").to_list()
+    if record not in in_data:
+        return result  # a layout row (subtotal, rule) cut short carries no data
+    entry = pl.DataFrame(
+        {
+            "sheet": [None],
+            "source_row": [record],
+            "column_name": [str(header[cells])],
+            "value": [None],
+            "reason": [
+                f"the file ends inside this row ({cells} of {len(header)} fields, no line "
+                "break after it): the export was cut short, so the row is incomplete and its "
+                "last value may be cut too; send the complete file"
+            ],
+        },
+        schema=result.quarantine.schema,
+    )
+    return dataclasses.replace(
+        result,
+        rows=result.rows.filter(pl.col("_source_row") != record),
+        quarantine=pl.concat([result.quarantine, entry]),
+    )

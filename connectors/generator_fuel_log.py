@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import io
 import zipfile
+from decimal import Decimal, InvalidOperation
 from itertools import islice
 
 import polars as pl
@@ -150,10 +151,13 @@ def read_sheet(worksheet) -> tuple[TextTable, dict[int, str]] | None:
 
 
 def quantity_problems(result: TableResult, typed: dict[int, str], sheet: str) -> TableResult:
-    """Quarantine loaded rows whose quantity, typed as text, is not one number."""
+    """Quarantine loaded rows whose quantity, typed as text, is not one number, or is negative
+    (a delivery log records fuel received; a negative delivery is a typing error)."""
     entries = []
-    for source_row, text in typed.items():
-        problem = read_quantity(text, QUANTITY.header).problem
+    quantities = result.rows.select("_source_row", QUANTITY.name).iter_rows()
+    for source_row, cell in quantities:
+        text = typed.get(source_row, cell)
+        problem = quantity_problem(text, numeric_cell=source_row not in typed)
         if problem:
             entries.append(
                 {
@@ -164,8 +168,6 @@ def quantity_problems(result: TableResult, typed: dict[int, str], sheet: str) ->
                     "reason": problem,
                 }
             )
-    loaded = set(result.rows.get_column("_source_row").to_list())
-    entries = [e for e in entries if e["source_row"] in loaded]
     if not entries:
         return result
     bad = [e["source_row"] for e in entries]
@@ -175,6 +177,25 @@ def quantity_problems(result: TableResult, typed: dict[int, str], sheet: str) ->
         rows=result.rows.filter(~pl.col("_source_row").is_in(bad)),
         quarantine=pl.concat([result.quarantine, extra]),
     )
+
+
+def quantity_problem(text: str | None, numeric_cell: bool) -> str | None:
+    """Why a delivered quantity cannot count; a numeric cell is a number by construction."""
+    if text is None:
+        return None
+    if numeric_cell:
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return None  # a date or a boolean: the cell's type is checked downstream
+    else:
+        reading = read_quantity(text, QUANTITY.header)
+        if reading.problem:
+            return reading.problem
+        value = reading.value
+    if value is not None and value.is_finite() and value < 0:
+        return f"{QUANTITY.header} {text!r} is negative: a delivery cannot remove fuel"
+    return None
 
 
 def log_sheets(workbook) -> list:

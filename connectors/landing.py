@@ -9,6 +9,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from connectors.organizations import Registry
 from connectors.registry import DOMAINS
@@ -67,6 +68,20 @@ def classify(
     return org, domain, None
 
 
+def is_utf8(name: str) -> bool:
+    """False for a name holding bytes that are not UTF-8 (kept by Python as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(name: str) -> str:
+    """The name with bytes that are not UTF-8 written as `\\xe9`, so it can be recorded."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def scan(landing: Path, registry_path: Path, registry: Registry) -> list[LandingFile]:
     """Every file under the landing folder, sorted by path, with why it is not read if so."""
     root = landing.resolve()
@@ -84,11 +99,27 @@ def scan(landing: Path, registry_path: Path, registry: Registry) -> list[Landing
                 continue
             relative = "/".join(parts)
             stat = path.lstat()
+            if not is_utf8(relative):
+                reason = "file or folder name is not valid UTF-8: rename it"
+                found.append(
+                    LandingFile(
+                        printable(relative),
+                        path,
+                        None,
+                        None,
+                        stat.st_size,
+                        stat.st_mtime_ns,
+                        reason,
+                    )
+                )
+                continue
             reason = None
             if path.is_symlink():
                 target = path.resolve()
                 inside = target.is_relative_to(root)
                 reason = "symlink" + ("" if inside else " pointing outside the landing folder")
+            elif not S_ISREG(stat.st_mode):
+                reason = "not a regular file (a pipe, socket or device): never opened"
             org, domain, classified = classify(parts, registry)
             found.append(
                 LandingFile(
@@ -106,7 +137,7 @@ def scan(landing: Path, registry_path: Path, registry: Registry) -> list[Landing
                 link = Path(dirpath) / d
                 found.append(
                     LandingFile(
-                        "/".join(link.relative_to(root).parts),
+                        printable("/".join(link.relative_to(root).parts)),
                         link,
                         None,
                         None,

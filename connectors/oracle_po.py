@@ -19,7 +19,13 @@ Supplier ids and names are keyed pseudonyms; buyer and requester names are dropp
 import polars as pl
 
 from connectors.base import Column, Dialect, RejectedFile, Table, header_key
-from connectors.erp_text import build_table, text_rows, with_every_column
+from connectors.erp_text import (
+    build_table,
+    cut_short,
+    quarantine_cut_short,
+    text_rows,
+    with_every_column,
+)
 from connectors.tabular import HEADER_SEARCH_ROWS, find_header, header_matches, missing_message
 from connectors.validate import TableResult, validate
 
@@ -171,6 +177,8 @@ def read(data: bytes, suffix: str, key: bytes) -> list[TableResult]:
         text.frame.drop(c for c in text.frame.columns if header_key(c) in DROPPED), table
     )
     result = validate(text, table, DIALECT, key)
+    if (cut := cut_short(data, rows, header_index)) is not None:
+        result = quarantine_cut_short(result, cut, rows[header_index], len(rows[-1]))
     result.table = LINES
     result.rows = result.rows.with_columns(pl.lit(variant, pl.String).alias("export_variant"))
     result.notes["variant"] = variant

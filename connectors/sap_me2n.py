@@ -14,8 +14,10 @@ staging casts with the same rules:
   `2,700.00` -> `.`); a file with no such cell uses its language's default (English `.`,
   otherwise `,`). Spreadsheet number cells arrive as `1234.5`;
 - `export_date_order`: `dmy` or `mdy` for dates written with `/` (dotted dates are always
-  day first, ISO dates and date cells are unambiguous); a day above 12 in either position
-  decides, otherwise the language's default (English month first).
+  day first, ISO dates and date cells are unambiguous); the order most such cells can only
+  be read in (a day above 12 in either position) decides, otherwise the language's default
+  (English month first). A cell that is no date in either order (`13/13/2024`) decides
+  nothing, so one typo cannot change how the other rows are read.
 
 The vendor cell (`100123     Acme Logistics Ltd`) packs the vendor number and name. Only the
 number is kept, without leading zeros (exports strip them, LFA1 pads to 10) and as a keyed
@@ -42,7 +44,9 @@ from connectors.base import Column, Dialect, RejectedFile, Table, header_key
 from connectors.erp_text import (
     build_table,
     column_index,
+    cut_short,
     is_rule,
+    quarantine_cut_short,
     text_rows,
     with_every_column,
 )
@@ -223,13 +227,20 @@ def decimal_separator(amounts: list[str], lang: str, spreadsheet: bool) -> str:
 
 
 def date_order(dates: list[str], lang: str) -> str:
-    """`dmy` or `mdy` for `/` dates: a first part above 12 is a day, a second part a month."""
+    """`dmy` or `mdy` for `/` dates: the order most cells can only be read in (a first part
+    above 12 is a day, a second part a month); on a tie the language's default."""
+    votes = {"dmy": 0, "mdy": 0}
     for value in dates:
         match = SLASH_DATE.match(value)
-        if match and int(match.group(1)) > 12:
-            return "dmy"
-        if match and int(match.group(2)) > 12:
-            return "mdy"
+        if not match:
+            continue
+        first, second = int(match.group(1)), int(match.group(2))
+        if 12 < first <= 31 and 1 <= second <= 12:
+            votes["dmy"] += 1
+        elif 12 < second <= 31 and 1 <= first <= 12:
+            votes["mdy"] += 1
+    if votes["dmy"] != votes["mdy"]:
+        return max(votes, key=votes.__getitem__)
     return "mdy" if lang == "en" else "dmy"
 
 
@@ -362,11 +373,20 @@ def rows_of(data: bytes, suffix: str) -> tuple[list[list[object]], dict]:
     if suffix == ".xlsx":
         workbook = open_workbook(data)
         try:
-            for ws in workbook.worksheets:
-                rows = list(sheet_rows(ws))
-                if table_for(rows[:HEADER_SEARCH_ROWS]) is not None:
-                    epoch_1904 = ws.parent.epoch.year == 1904
-                    return rows, {"sheet": ws.title, "epoch_1904": epoch_1904}
+            lists = [
+                ws
+                for ws in workbook.worksheets
+                if table_for(list(islice(sheet_rows(ws), HEADER_SEARCH_ROWS))) is not None
+            ]
+            if len(lists) > 1:
+                names = ", ".join(repr(ws.title) for ws in lists)
+                raise RejectedFile(
+                    f"sheets {names} each hold a purchasing or vendor list: only one would be "
+                    "read; send one list per workbook"
+                )
+            for ws in lists:
+                epoch_1904 = ws.parent.epoch.year == 1904
+                return list(sheet_rows(ws)), {"sheet": ws.title, "epoch_1904": epoch_1904}
             first = workbook.worksheets[0] if workbook.worksheets else None
             rows = list(islice(sheet_rows(first), HEADER_SEARCH_ROWS)) if first else []
             return rows, {"sheet": first.title if first else None, "epoch_1904": False}
@@ -424,6 +444,8 @@ def read(data: bytes, suffix: str, key: bytes) -> list[TableResult]:
     order = date_order(dates, lang)
     result = validate(text, table, file_dialect(separator, order), key)
     result.rows_skipped += layout
+    if suffix != ".xlsx" and (cut := cut_short(data, rows, header_index)) is not None:
+        result = quarantine_cut_short(result, cut, header, len(rows[-1]))
     if table is ITEMS:
         mismatches = value_mismatches(result, separator)
         if mismatches.height:

@@ -77,7 +77,12 @@ class Story:
 def read_story(data: bytes, file: str, organizations: set[str]) -> Story:
     """Parse and check one story file; `organizations` are the registered org codes."""
     try:
-        document = yaml.safe_load(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text)):
+            # `*name` repeats a value by reference: ten nested aliases of ten make 10^10
+            # values for the checks below to walk (a "billion laughs"); a story needs none.
+            return Story(file, problems=["YAML aliases (*name) are not allowed in a story"])
+        document = yaml.safe_load(text)
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         return Story(file, problems=[f"not readable as UTF-8 YAML: {exc}"])
     if not isinstance(document, dict):

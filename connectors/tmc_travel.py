@@ -138,16 +138,26 @@ DIALECT = Dialect(
 
 
 def sheet_for(workbook, table: Table):
-    """The sheet named as in the document, else any sheet holding the table's header."""
+    """The sheet named as in the document, else the sheet holding the table's header.
+
+    Two sheets holding one table's header are refused: only one of them would be read.
+    """
+    holding = [
+        ws
+        for ws in workbook.worksheets
+        if find_header(list(islice(sheet_rows(ws), HEADER_SEARCH_ROWS)), table) is not None
+    ]
+    if len(holding) > 1:
+        names = ", ".join(repr(ws.title) for ws in holding)
+        raise RejectedFile(
+            f"sheets {names} each hold the {table.sheet} columns: only one would be read; "
+            f"put all {table.sheet} rows in one sheet"
+        )
     by_name = {ws.title.strip().lower(): ws for ws in workbook.worksheets}
     named = by_name.get((table.sheet or "").lower())
     if named is not None:
         return named
-    for ws in workbook.worksheets:
-        head = list(islice(sheet_rows(ws), HEADER_SEARCH_ROWS))
-        if find_header(head, table) is not None:
-            return ws
-    return None
+    return holding[0] if holding else None
 
 
 def nearest_sheet_message(workbook) -> str:

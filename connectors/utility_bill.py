@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 import polars as pl
 
 from connectors.base import Column, Dialect, RejectedFile, Table
+from connectors.erp_text import with_every_column
 from connectors.tabular import (
     HEADER_SEARCH_ROWS,
     TextTable,
@@ -98,6 +99,19 @@ DIALECT = Dialect(
     options={"variants": {".json": "utility_bill_json", ".csv": "utility_bill_csv"}},
 )
 TOP_LEVEL_KEYS = ("generatedAt", "statements")
+DECLARED_KEYS = {
+    "statement": {
+        "statementId", "statementType", "adjustsStatementId", "adjustmentMode", "providerName",
+        "accountNumber", "invoiceNumber", "statementDate", "currency", "totalCharges", "site",
+        "meters",
+    },
+    "site": {"siteId", "name", "city", "countryCode"},
+    "meter": {
+        "meterNumber", "commodity", "tariff", "periodStart", "periodEnd", "readType", "usages",
+        "charges", "renewablePercent",
+    },
+    "tariff": {"code", "name"},
+}  # fmt: skip
 
 
 def as_text(value: object) -> str | None:
@@ -119,6 +133,8 @@ def parse_json(data: bytes) -> dict:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RejectedFile(f"not valid JSON ({exc})") from exc
+    except RecursionError as exc:  # thousands of nested brackets: no statement export
+        raise RejectedFile("not a statement export: the JSON is nested too deeply") from exc
     if not isinstance(document, dict):
         raise RejectedFile("the JSON is not an object with generatedAt and statements")
     return document
@@ -135,6 +151,8 @@ def consumption(usages: object) -> tuple[str | None, str | None, str | None]:
             return None, None, "a usage is not an object"
         unit = str(usage.get("unit") or "").strip()
         kind = str(usage.get("measurementType") or "").upper()
+        if not unit:
+            return None, None, f"a usage has no unit (its keys: {', '.join(usage)})"
         if unit.upper() in DEMAND_UNITS or kind == "DEMAND":
             continue
         try:
@@ -173,10 +191,14 @@ def flatten(document: dict) -> tuple[pl.DataFrame, list[dict]]:
         if not isinstance(statement, dict):
             raise RejectedFile(f"statements[{i}] is not an object")
         site = statement.get("site") if isinstance(statement.get("site"), dict) else {}
-        meters = statement.get("meters") or []
+        meters = statement.get("meters")
+        no_meters = meters is None
+        if no_meters:
+            meters = [{}]  # one row for the statement, so it is counted and quarantined
         if not isinstance(meters, list):
             raise RejectedFile(f"statements[{i}].meters is not a list")
         for j, meter in enumerate(meters):
+            path = f"statements[{i}]" if no_meters else f"statements[{i}].meters[{j}]"
             meter = meter if isinstance(meter, dict) else {}
             tariff = meter.get("tariff") if isinstance(meter.get("tariff"), dict) else {}
             value, unit, problem = consumption(meter.get("usages"))
@@ -209,16 +231,31 @@ def flatten(document: dict) -> tuple[pl.DataFrame, list[dict]]:
                 "Renewable %": as_text(meter.get("renewablePercent")),
                 "Usages JSON": as_text(meter.get("usages")),
                 "Charges JSON": as_text(meter.get("charges")),
-                "JSON Path": f"statements[{i}].meters[{j}]",
+                "JSON Path": path,
+                **undeclared("statement", statement),
+                **undeclared("site", site),
+                **undeclared("meter", meter),
+                **undeclared("tariff", tariff),
             }
             rows.append(row)
+            if no_meters:
+                keys = ", ".join(statement) or "none"
+                problem = f"the statement has no meters (its keys: {keys}): nothing to read"
+            elif "usages" not in meter:
+                problem = f"the meter has no usages (its keys: {', '.join(meter)}): nothing to read"
             if problem:
                 problems.append({"row": len(rows), "column": "Usages JSON", "reason": problem})
     headers = [c.header for c in METERS.columns]
+    headers += sorted({k for r in rows for k in r} - set(headers))
     frame = pl.DataFrame(
-        {h: [r[h] for r in rows] for h in headers}, schema={h: pl.String for h in headers}
+        {h: [r.get(h) for r in rows] for h in headers}, schema={h: pl.String for h in headers}
     ).with_row_index("_source_row", offset=1)
     return frame.with_columns(pl.col("_source_row").cast(pl.Int64)), problems
+
+
+def undeclared(level: str, fields: dict) -> dict[str, str | None]:
+    """Keys D7 does not declare, as `level.key` columns: kept in `_extra`, never dropped."""
+    return {f"{level}.{k}": as_text(v) for k, v in fields.items() if k not in DECLARED_KEYS[level]}
 
 
 def period_problems(rows: pl.DataFrame) -> pl.DataFrame:
@@ -272,7 +309,9 @@ def detect(data: bytes, suffix: str) -> str | None:
 
 def read(data: bytes, suffix: str, key: bytes) -> list[TableResult]:
     if suffix == ".csv":
-        result = validate(read_csv_text(data, METERS), METERS, DIALECT, key)
+        text = read_csv_text(data, METERS)
+        text.frame = with_every_column(text.frame, METERS)  # the JSON-only columns, empty
+        result = validate(text, METERS, DIALECT, key)
         result.notes["variant"] = "utility_bill_csv"
     else:
         frame, problems = flatten(parse_json(data))

@@ -254,7 +254,7 @@ def plan(
 
 def detection_bytes(f: LandingFile) -> bytes:
     """Text exports are recognised by their head; workbooks and JSON need the whole file."""
-    if f.suffix in dialects.TEXT_SUFFIXES:
+    if f.suffix in dialects.DELIMITED:
         return head(read_regular(f.path, dialects.DETECTION_BYTES + 1), dialects.DETECTION_BYTES)
     return read_regular(f.path)
 
