@@ -17,7 +17,7 @@ import polars as pl
 
 from connectors.base import RejectedFile, Table, header_key
 from connectors.tabular import HEADER_SEARCH_ROWS, TextTable, decode, dedupe_headers
-from connectors.validate import TableResult
+from connectors.validate import TableResult, cut_short_reason
 
 DELIMITERS = (";", ",", "\t", "|")
 RULE_LINE = re.compile(r"^[\s|+\-=_]*-{3,}[\s|+\-=_]*$")
@@ -158,11 +158,7 @@ def quarantine_cut_short(
             "source_row": [record],
             "column_name": [str(header[cells])],
             "value": [None],
-            "reason": [
-                f"the file ends inside this row ({cells} of {len(header)} fields, no line "
-                "break after it): the export was cut short, so the row is incomplete and its "
-                "last value may be cut too; send the complete file"
-            ],
+            "reason": [cut_short_reason(cells, len(header))],
         },
         schema=result.quarantine.schema,
     )

@@ -4,6 +4,7 @@ Everything is read as text. Type sniffers lose data (decimal commas, trailing mi
 serial dates, cp1252), so casting happens later, explicitly, in `validate.py`.
 """
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -32,16 +33,32 @@ class TextTable:
     encoding: str | None = None
     delimiter: str | None = None
     epoch_1904: bool = False  # serial numbers in date columns count from 1904-01-01
+    cut_short: tuple[int, int] | None = None  # (row, cells) of a last record cut mid-row
+
+
+def _cp1252_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("greenblue.cp1252", _cp1252_bytes)
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 (BOM or not) when it decodes strictly, else cp1252 (the other encoding ERPs emit)."""
+    """UTF-8 (BOM or not) when it decodes strictly, else cp1252 (the other encoding ERPs emit).
+
+    Bytes that are not UTF-8 are read as cp1252 one by one, so a file that mixes the two (a
+    UTF-8 export with lines pasted from a cp1252 one) keeps every name readable.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        return data[3:].decode("utf-8", errors="greenblue.cp1252"), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        pass
+    text = data.decode("utf-8", errors="greenblue.cp1252")
+    if text == data.decode("cp1252", errors="replace"):
+        return text, "cp1252"
+    return text, "utf-8 with cp1252 lines"
 
 
 def head(data: bytes, limit: int = 65536) -> bytes:
@@ -105,7 +122,21 @@ def read_csv_text(data: bytes, table: Table) -> TextTable:
     frame = frame.with_row_index("_source_row", offset=index + 2).with_columns(
         pl.col("_source_row").cast(pl.Int64)
     )
-    return TextTable(frame, index + 1, None, encoding, delimiter)
+    cells = cut_short_cells(body, delimiter, frame.width - 1) if frame.height else None
+    cut = (frame.get_column("_source_row")[-1], cells) if cells is not None else None
+    return TextTable(frame, index + 1, None, encoding, delimiter, cut_short=cut)
+
+
+def cut_short_cells(body: str, delimiter: str, width: int) -> int | None:
+    """Cells of a last record the file ends inside of (no line break after it, fewer cells
+    than the header), else None. A last record holding a quoted line break is not judged."""
+    if body.endswith(("\n", "\r")):
+        return None
+    tail = body[body.rfind("\n") + 1 :]
+    if tail.count('"') % 2:
+        return None
+    cells = len(next(csv.reader([tail], delimiter=delimiter), []))
+    return cells if cells < width else None
 
 
 def missing_message(rows: list[list[object]], table: Table) -> str:

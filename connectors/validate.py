@@ -66,7 +66,9 @@ def parse_date(col: str, dialect: Dialect) -> pl.Expr:
             .then(pl.date(1899, 12, 30) + pl.duration(days=serial))
             .otherwise(None)
         )
-    return pl.coalesce(candidates)
+    parsed = pl.coalesce(candidates)
+    # `%Y` also takes `24`: a date before 1900 is a two-digit year or a typo, never data.
+    return pl.when(parsed.dt.year() >= 1900).then(parsed)
 
 
 def serial_1904_as_iso(col: str) -> pl.Expr:
@@ -127,6 +129,32 @@ def failures(column: Column, dialect: Dialect) -> list[tuple[pl.Expr, str]]:
             )
         )
     return checks
+
+
+def cut_short_reason(cells: int, width: int) -> str:
+    return (
+        f"the file ends inside this row ({cells} of {width} fields, no line break after it): "
+        "the export was cut short, so the row is incomplete and its last value may be cut "
+        "too; send the complete file"
+    )
+
+
+def cut_short_entry(data: pl.DataFrame, text: TextTable, cut: tuple[int, int]) -> pl.DataFrame:
+    """The quarantine entry of a last record the file ends inside of (none for a layout row)."""
+    row, cells = cut
+    header = [c for c in text.frame.columns if c != "_source_row"]
+    if row not in data.get_column("_source_row"):
+        return empty_quarantine()
+    return pl.DataFrame(
+        {
+            "sheet": [text.sheet],
+            "source_row": [row],
+            "column_name": [header[cells]],
+            "value": [None],
+            "reason": [cut_short_reason(cells, len(header))],
+        },
+        schema=QUARANTINE_SCHEMA,
+    )
 
 
 def map_headers(frame: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[str]]:
@@ -223,6 +251,8 @@ def validate(text: TextTable, table: Table, dialect: Dialect, key: bytes) -> Tab
                     pl.lit(reason).alias("reason"),
                 )
             )
+    if text.cut_short is not None:
+        entries.append(cut_short_entry(data, text, text.cut_short))
     quarantine = pl.concat(entries) if entries else empty_quarantine()
     bad_rows = quarantine.get_column("source_row").unique()
     loaded = data.filter(~pl.col("_source_row").is_in(bad_rows.implode()))

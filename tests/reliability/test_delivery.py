@@ -9,8 +9,8 @@ Guaranteed, per file and across the dialects it concerns:
   keeps the first figure beside the new one, the difference is exactly the late rows, and
   `ops.runs` counts the run's new, loaded and duplicate files and rows;
 - an empty file (0 bytes, or only line breaks) is rejected as empty; a header-only file is
-  loaded with no rows; a JSON, extract or workbook cut short is rejected whole, and an ERP
-  list cut mid-row quarantines the cut row (the other CSV readers still load it: xfail);
+  loaded with no rows; a JSON, extract or workbook cut short is rejected whole, and a list
+  or CSV file cut mid-row quarantines the cut row, naming the first missing column;
 - a workbook's other sheets (cover, summary) and total rows are never data; two sheets
   holding one table are refused rather than one of them left unread.
 Connector- and warehouse-level cases run on tmp DuckDB files (`plan` + `load_pending`);
@@ -323,19 +323,7 @@ def cut_in_last_row(export: Export) -> bytes:
     )
 
 
-READ_BY_ERP_TEXT = ("sap_me2n_csv", "oracle_po_lines_csv")
-READ_BY_TABULAR = pytest.mark.xfail(
-    strict=True,
-    reason="tabular.read_csv_text pads a last record the file ends inside of with nulls and "
-    "loads it: the cut value (e.g. Amount '1487' of '148700.00') reaches raw unflagged",
-)
-CUT_SHORT = [
-    pytest.param(e, id=e.name, marks=[] if e.dialect in READ_BY_ERP_TEXT else READ_BY_TABULAR)
-    for e in CSV_EXPORTS
-]
-
-
-@pytest.mark.parametrize("export", CUT_SHORT)
+@pytest.mark.parametrize("export", CSV_EXPORTS, ids=lambda e: e.name)
 def test_a_row_the_file_ends_inside_of_is_quarantined(export):
     table = read_export(export, cut_in_last_row(export))
 

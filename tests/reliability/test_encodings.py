@@ -8,9 +8,9 @@ number or date written another way is quarantined naming its row and column, nev
 with a guessed convention; Excel serial dates load where the dialect allows them; a date
 is read in its dialect's declared order (`31/12/2024` vs `12/31/2024`), and one that cannot
 be is quarantined, never swapped; blank lines are structural rows and leave the row numbers
-of the others as a person sees them; quoted line breaks stay inside their value. Known gaps,
-marked xfail: a two-digit year passes as year 24, and a file mixing UTF-8 and cp1252 lines
-is decoded whole as cp1252. That the stored decisions give the right figures in the marts
+of the others as a person sees them; quoted line breaks stay inside their value; a
+two-digit year is never read as the first century; a file mixing UTF-8 and cp1252 lines
+keeps every name readable. That the stored decisions give the right figures in the marts
 is checked by the delivery run (`test_delivery.py`: a decimal-comma, `DD/MM/YYYY` fuel-card
 file and a workbook with serial-number dates).
 """
@@ -118,11 +118,6 @@ def test_accented_names_in_an_extract_read_as_written(encoding):
     assert table.rows.get_column("vendor_name").to_list() == list(NAMES)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tabular.decode falls back to cp1252 for the whole file when one byte is not "
-    "UTF-8: the other rows' UTF-8 names become mojibake ('SÃ£o Paulo') with no quarantine",
-)
 def test_a_file_mixing_utf8_and_cp1252_lines_never_loads_a_garbled_name():
     lines = csv_lines(with_names(FUELCARD, "utf-8"))
     data = "\r\n".join(lines[:2]).encode("utf-8") + b"\r\n" + lines[2].encode("cp1252") + b"\r\n"
@@ -305,11 +300,6 @@ def test_an_sap_list_whose_dates_contradict_each_other_quarantines_the_odd_one(e
     assert_quarantined(export, changed.bytes(), odd, export.date_column, "is not a date")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validate.parse_date accepts a two-digit year for %Y ('05/03/24' -> year 24 AD), "
-    "and so does staging's try_strptime: the row loads and lands in reporting year 24",
-)
 def test_a_two_digit_year_is_never_read_as_the_first_century():
     loaded = []
     for export in TABULAR:
