@@ -34,7 +34,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def execute_run() -> int:
-    """Run the nightly job once, in this process; 0 when published, 1 when blocked."""
+    """Run the nightly job once, in this process; 0 when published, 1 when blocked or when
+    another run holds the lock."""
     apply_offline_env()
     from connectors.organizations import RegistryError, load_registry
     from pipelines import warehouse
@@ -47,7 +48,12 @@ def execute_run() -> int:
         )
     load_registry(settings.orgs)  # unreadable: stop before the warehouse is touched
     started = time.perf_counter()
-    with warehouse.run_lock(settings.workdir):
+    with contextlib.ExitStack() as lock:
+        try:
+            lock.enter_context(warehouse.run_lock(settings.workdir))
+        except RuntimeError as exc:  # another run holds the lock: refused, nothing touched
+            print(f"greenblue: {exc}", file=sys.stderr)
+            return 1
         import dagster as dg
 
         from pipelines.definitions import defs
