@@ -63,8 +63,8 @@ def skipped_as_unchanged(settings) -> bool:
 
 def execute_run(force: bool = False) -> int:
     """Run the nightly job once, in this process; 0 when published or nothing changed, 1 when
-    blocked. Unless `force`, a run whose inputs did not change since the last published run
-    stops at once."""
+    blocked or when another run holds the lock. Unless `force`, a run whose inputs did not
+    change since the last published run stops at once."""
     apply_offline_env()
     from connectors.organizations import RegistryError, load_registry
     from pipelines import warehouse
@@ -77,7 +77,12 @@ def execute_run(force: bool = False) -> int:
         )
     load_registry(settings.orgs)  # unreadable: stop before the warehouse is touched
     started = time.perf_counter()
-    with warehouse.run_lock(settings.workdir):
+    with contextlib.ExitStack() as lock:
+        try:
+            lock.enter_context(warehouse.run_lock(settings.workdir))
+        except RuntimeError as exc:  # another run holds the lock: refused, nothing touched
+            print(f"greenblue: {exc}", file=sys.stderr)
+            return 1
         if not force and skipped_as_unchanged(settings):
             return 0
         import dagster as dg
