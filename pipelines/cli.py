@@ -4,6 +4,7 @@ import argparse
 import contextlib
 import os
 import secrets
+import signal
 import sys
 import time
 from pathlib import Path
@@ -85,6 +86,10 @@ def execute_run(force: bool = False) -> int:
             return 1
         if not force and skipped_as_unchanged(settings):
             return 0
+        # A SIGTERM (systemd, a container stop) takes the path of Ctrl-C: Dagster stops the
+        # step and dagster-dbt forwards the interrupt to dbt, so no dbt child outlives the
+        # lock and keeps writing to the working database.
+        signal.signal(signal.SIGTERM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
         import dagster as dg
 
         from pipelines.definitions import defs

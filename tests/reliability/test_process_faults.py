@@ -50,8 +50,9 @@ def marts(served: Path) -> list[list[tuple]]:
         con.close()
 
 
-def kill_when(env: dict[str, str], marker: str) -> str:
-    """Start a run and SIGKILL its whole process group when `marker` shows in its log."""
+def kill_when(env: dict[str, str], marker: str, sig: int = signal.SIGKILL) -> str:
+    """Start a run and send `sig` when `marker` shows in its log: SIGKILL to its whole
+    process group (nothing can clean up), another signal to the run's own process only."""
     process = subprocess.Popen(
         [sys.executable, "-m", "pipelines.cli", "run"],
         env=env,
@@ -64,10 +65,17 @@ def kill_when(env: dict[str, str], marker: str) -> str:
     for line in process.stderr:
         seen.append(line)
         if marker in line:
-            os.killpg(process.pid, signal.SIGKILL)
+            if sig == signal.SIGKILL:
+                os.killpg(process.pid, sig)
+            else:
+                process.send_signal(sig)
             break
-    process.wait(timeout=60)
-    assert process.returncode == -signal.SIGKILL, "".join(seen[-20:])
+    process.stderr.read()
+    process.wait(timeout=120)
+    if sig == signal.SIGKILL:
+        assert process.returncode == -signal.SIGKILL, "".join(seen[-20:])
+    else:
+        assert process.returncode != 0, "a terminated run never reports success"
     return "".join(seen)
 
 
@@ -87,15 +95,17 @@ def clean(tmp_path_factory, landing) -> list[list[tuple]]:
 
 
 @pytest.mark.parametrize(
-    "marker",
+    ("marker", "sig"),
     [
-        pytest.param("[2/", id="during-load"),
-        pytest.param("Running dbt command", id="during-dbt"),
+        pytest.param("[2/", signal.SIGKILL, id="during-load"),
+        pytest.param("Running dbt command", signal.SIGKILL, id="during-dbt"),
+        # SIGTERM to the run alone: its dbt child must not outlive it and hold the database.
+        pytest.param("Running dbt command", signal.SIGTERM, id="terminated-during-dbt"),
     ],
 )
-def test_killed_run_then_rerun_equals_a_clean_run(tmp_path, landing, clean, marker):
+def test_killed_run_then_rerun_equals_a_clean_run(tmp_path, landing, clean, marker, sig):
     env = env_for(tmp_path, landing)
-    kill_when(env, marker)
+    kill_when(env, marker, sig)
     served = tmp_path / "wh" / "greenblue.duckdb"
     assert not served.exists(), "nothing is published by a killed first run"
     rerun = run(env)
@@ -107,7 +117,8 @@ def test_killed_run_then_rerun_equals_a_clean_run(tmp_path, landing, clean, mark
         "select count(*) from ops.file_manifest where status = 'pending'"
     ).fetchall()
     con.close()
-    assert statuses == [("interrupted",), ("published",)]
+    first = "interrupted" if sig == signal.SIGKILL else "blocked"
+    assert statuses == [(first,), ("published",)]
     assert pending == [(0,)]
 
 
