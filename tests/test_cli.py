@@ -60,6 +60,11 @@ def test_failing_reconciliation_blocks_publication(tmp_path):
     assert cli("run", env=env).returncode == 0
     published = hashlib.sha256(served.read_bytes()).hexdigest()
 
+    unchanged = cli("run", env=env)  # nothing new: stops before Dagster, serves the same file
+    assert unchanged.returncode == 0, unchanged.stderr[-2000:]
+    assert "nothing new since run" in unchanged.stdout
+    assert hashlib.sha256(served.read_bytes()).hexdigest() == published
+
     work = tmp_path / "wh" / ".work" / "greenblue.duckdb"
     con = duckdb.connect(str(work))
     con.execute(  # a defect: the manifest no longer adds up for one file
@@ -68,7 +73,7 @@ def test_failing_reconciliation_blocks_publication(tmp_path):
     )
     con.close()
 
-    blocked = cli("run", env=env)
+    blocked = cli("run", "--force", env=env)  # inputs unchanged: only --force rebuilds
     assert blocked.returncode == 1
     assert "BLOCKED" in blocked.stderr and "reconciliation" in blocked.stderr
     assert hashlib.sha256(served.read_bytes()).hexdigest() == published
