@@ -28,9 +28,10 @@ from connectors.tabular import head
 # Files written so that DuckDB 1.0 and later clients can open them, not only 2.x.
 STORAGE_VERSION = "v1.0.0"
 SCHEMAS = ("raw", "ops", "factors", "reference")
-# Keeps the run's process tree near 1 GiB whatever the data size; DuckDB's own default is
-# 80 % of the machine's memory. GREENBLUE_MEMORY_LIMIT overrides it (dbt reads it too).
-DEFAULT_MEMORY_LIMIT = "512MB"
+# Bounds DuckDB's memory whatever the data size (its own default is 80 % of the machine's);
+# 512MB made a 10-million-row dbt test run out of memory. GREENBLUE_MEMORY_LIMIT overrides
+# it (dbt reads it too).
+DEFAULT_MEMORY_LIMIT = "1GB"
 ACTIVE = ("loaded", "pending")
 
 OPS_DDL = """
