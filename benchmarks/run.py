@@ -2,9 +2,9 @@
 
 One invocation generates the landing folder, times the reference (benchmarks/reference.py),
 then greenblue's full run from an empty warehouse, a run with nothing new, a run with one new
-10,000-row file, ten more such runs (`--history`) and a last one (is the delta cost growing with history?).
-The marts of the full run must equal the reference's row for row.
-Each step is a child process; its peak resident memory is the largest sum of RSS over the
+10,000-row file, ten more such runs (`--history`) and a last one (is the delta cost growing
+with history?). The marts of the full run must equal the reference's row for row. Each step
+is a child process; its peak resident memory is the largest sum of RSS over the
 whole process tree, sampled every 50 ms from /proc. The last line printed is the JSON
 result, also written to benchmarks/results/.
 """
