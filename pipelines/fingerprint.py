@@ -8,6 +8,7 @@ skip it. `greenblue run --force` rebuilds all the same.
 """
 
 import hashlib
+import os
 from pathlib import Path
 
 import duckdb
@@ -31,15 +32,23 @@ def landing_lines(root: Path) -> list[str]:
     return [_stat_line(p, root) for p in files]
 
 
+def code_files() -> list[Path]:
+    """The code, SQL and factor files a run uses; dbt's target and log folders (thousands of
+    files from earlier invocations) are never walked."""
+    files = []
+    for folder in CODE:
+        for parent, dirs, names in os.walk(ROOT / folder):
+            dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
+            files += [Path(parent, n) for n in names if Path(n).suffix in CODE_SUFFIXES]
+    return sorted(files)
+
+
 def code_digest() -> str:
     """The content of the code, SQL and factor files a run uses."""
     digest = hashlib.sha256()
-    for folder in CODE:
-        for path in sorted((ROOT / folder).rglob("*")):
-            skipped = set(path.relative_to(ROOT).parts) & set(SKIPPED_DIRS)
-            if path.is_file() and path.suffix in CODE_SUFFIXES and not skipped:
-                digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes())
+    for path in code_files():
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
