@@ -10,7 +10,7 @@ import dagster as dg
 from connectors import registry as dialects
 from connectors.landing import scan
 from connectors.organizations import load_registry
-from pipelines import fingerprint, library, warehouse
+from pipelines import checks, fingerprint, library, lifecycle, warehouse
 from pipelines.resources import GreenblueResource
 
 OWNER = "team:greenblue-data"
@@ -31,7 +31,7 @@ def spec(key, **kwargs) -> dg.AssetSpec:
         spec(
             ["ops", "file_manifest"],
             description="Every file seen in the landing folder: SHA-256, dialect, status "
-            "(pending, loaded, rejected, duplicate, superseded) and row counts.",
+            "(pending, loaded, rejected, duplicate, superseded, waiting) and row counts.",
         ),
     ],
     group_name="landing",
@@ -47,7 +47,8 @@ def landing(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
     files = scan(settings.landing, settings.orgs, registry)
     with warehouse.session(settings.work_db) as con:
         warehouse.ensure_schema(con)
-        warehouse.start_run(con, context.run_id, greenblue.factor_set(), inputs)
+        for note in lifecycle.begin(con, settings, context.run_id, greenblue.factor_set(), inputs):
+            context.log.warning(note)
         orgs = library.load_organizations(con, registry)
         summary = warehouse.plan(con, files, context.run_id, context.log.info)
     context.log.info(
@@ -77,6 +78,7 @@ def raw_asset(dialect) -> dg.AssetsDefinition:
             )
             for table in dialect.tables
         ],
+        check_specs=[checks.gx_spec(table) for table in dialect.tables],
         group_name="raw",
     )
     def _load(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
@@ -90,6 +92,8 @@ def raw_asset(dialect) -> dg.AssetsDefinition:
                 context.run_id,
                 context.log.info,
             )
+            for table in dialect.tables:
+                yield checks.gx_check(con, table, context.run_id)
         for table in dialect.tables:
             yield dg.MaterializeResult(
                 asset_key=["raw", table.name],

@@ -1,18 +1,26 @@
-"""When the nightly job runs: every night, and soon after new files land."""
+"""When the nightly job runs: every night, and soon after new files land.
+
+Both ask the run lifecycle (pipelines/lifecycle.py) first, as `greenblue run` does: no run
+starts without a landing folder and registry, while another run holds the lock, or when
+nothing changed since the last published run. The job's failure hook records a blocked run
+whoever started it.
+"""
 
 import hashlib
 
 import dagster as dg
 
-from pipelines.fingerprint import landing_lines, unchanged_since
-from pipelines.library import current_factor_set
+from pipelines.fingerprint import landing_lines
+from pipelines.lifecycle import on_failure, skip_reason
 from pipelines.settings import load_settings
 
 NIGHTLY_JOB = dg.define_asset_job(
     "nightly",
     selection=dg.AssetSelection.all(),
-    description="Landing -> raw -> factors -> dbt build -> checks -> publish.",
+    description="Landing -> raw -> factors -> dbt run and test -> hold or publish each "
+    "organization.",
     executor_def=dg.in_process_executor,
+    hooks={on_failure},
 )
 
 
@@ -25,11 +33,8 @@ NIGHTLY_JOB = dg.define_asset_job(
     description="Every night at 02:00 UTC, unless nothing changed since the last published run.",
 )
 def nightly_schedule(context: dg.ScheduleEvaluationContext):
-    settings = load_settings()
-    last = unchanged_since(settings, current_factor_set(settings.factor_set))
-    if last is not None:
-        return dg.SkipReason(f"nothing new since run {last}: the served warehouse is current")
-    return dg.RunRequest()
+    reason = skip_reason(load_settings())
+    return dg.SkipReason(reason) if reason else dg.RunRequest()
 
 
 def landing_fingerprint() -> str:
@@ -45,6 +50,9 @@ def landing_fingerprint() -> str:
     description="Starts the nightly job when files in the landing folder change.",
 )
 def new_landing_files(context: dg.SensorEvaluationContext):
+    reason = skip_reason(load_settings(), unchanged=False)
+    if reason:
+        return dg.SkipReason(reason)
     fingerprint = landing_fingerprint()
     if fingerprint == context.cursor:
         return dg.SkipReason("no change in the landing folder")
@@ -58,4 +66,5 @@ def new_landing_files(context: dg.SensorEvaluationContext):
     if in_progress:
         return dg.SkipReason("a run is in progress; the change is picked up after it")
     context.update_cursor(fingerprint)
-    return dg.RunRequest(run_key=fingerprint)
+    reason = skip_reason(load_settings())
+    return dg.SkipReason(reason) if reason else dg.RunRequest(run_key=fingerprint)

@@ -34,41 +34,35 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def skipped_as_unchanged(settings) -> bool:
+def record_unchanged(settings, reason: str) -> None:
     """Nothing changed since the last published run: record that, say so, start nothing."""
     import uuid
 
-    from pipelines import fingerprint, library, warehouse
+    from pipelines import library, warehouse
 
-    factor_set = library.current_factor_set(settings.factor_set)
-    last = fingerprint.unchanged_since(settings, factor_set)
-    if last is None:
-        return False
     run_id = str(uuid.uuid4())
-    message = f"nothing new since run {last}: nothing loaded, rebuilt or published"
     with warehouse.session(settings.work_db) as con:
         stamp = warehouse.now()
         con.execute(
             "insert into ops.runs (run_id, started_at, finished_at, status, factor_set, "
             "files_new, files_loaded, rows_loaded, rows_quarantined, message) "
             "values (?, ?, ?, 'unchanged', ?, 0, 0, 0, 0, ?)",
-            [run_id, stamp, stamp, factor_set, message],
+            [run_id, stamp, stamp, library.current_factor_set(settings.factor_set), reason],
         )
     print(
-        f"greenblue run {run_id}: nothing new since run {last} (0 new files, 0 rows loaded); "
+        f"greenblue run {run_id}: {reason} (0 new files, 0 rows loaded); "
         f"served warehouse unchanged: {settings.warehouse}\n"
         "use `greenblue run --force` to rebuild all the same"
     )
-    return True
 
 
 def execute_run(force: bool = False) -> int:
-    """Run the nightly job once, in this process; 0 when published or nothing changed, 1 when
-    blocked or when another run holds the lock. Unless `force`, a run whose inputs did not
-    change since the last published run stops at once."""
+    """Run the nightly job once, in this process; 0 when published (some organizations may
+    be held) or nothing changed, 1 when blocked or when another run holds the lock. Unless
+    `force`, a run whose inputs did not change since the last published run stops at once."""
     apply_offline_env()
     from connectors.organizations import RegistryError, load_registry
-    from pipelines import warehouse
+    from pipelines import lifecycle, warehouse
 
     settings = load_settings()
     settings.key_bytes  # noqa: B018 - refuse to start without the key, before any work
@@ -84,11 +78,12 @@ def execute_run(force: bool = False) -> int:
         except RuntimeError as exc:  # another run holds the lock: refused, nothing touched
             print(f"greenblue: {exc}", file=sys.stderr)
             return 1
-        if not force and skipped_as_unchanged(settings):
+        reason = None if force else lifecycle.skip_reason(settings)
+        if reason:
+            record_unchanged(settings, reason)
             return 0
         # A SIGTERM (systemd, a container stop) takes the path of Ctrl-C: Dagster stops the
-        # step and dagster-dbt forwards the interrupt to dbt, so no dbt child outlives the
-        # lock and keeps writing to the working database.
+        # step and dagster-dbt forwards the interrupt to dbt.
         signal.signal(signal.SIGTERM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
         import dagster as dg
 
@@ -108,6 +103,7 @@ def execute_run(force: bool = False) -> int:
                 raise_on_error=False,
                 run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             )
+        status, message, held = lifecycle.outcome(settings.work_db, result.run_id)
         failed_checks = [
             f"{'/'.join(e.asset_key.path)}:{e.check_name}"
             for e in result.get_asset_check_evaluations()
@@ -120,30 +116,18 @@ def execute_run(force: bool = False) -> int:
             for e in result.get_asset_check_evaluations()
             if not e.passed and e.severity == dg.AssetCheckSeverity.WARN
         ]
-        failed_steps = [e.step_key for e in result.all_events if e.is_step_failure]
-        published = any(
-            e.asset_key.path == ["published", "warehouse"]
-            for e in result.get_asset_materialization_events()
-        )
-        if not published:
-            reason = (
-                "; ".join(
-                    [f"check failed: {c}" for c in failed_checks]
-                    + [f"step failed: {s}" for s in failed_steps]
-                )
-                or "publication did not happen"
-            )
-            if settings.work_db.exists():
-                with warehouse.session(settings.work_db) as con:
-                    warehouse.finish_run(con, result.run_id, "blocked", reason)
+        if status != "published":
             print(
-                f"greenblue run {result.run_id}: BLOCKED, served warehouse unchanged: {reason}",
+                f"greenblue run {result.run_id}: BLOCKED, served warehouse unchanged: "
+                f"{message or status}",
                 file=sys.stderr,
             )
             return 1
     from pipelines.summary import print_summary
 
     print_summary(settings.warehouse, result.run_id, time.perf_counter() - started, failed_checks)
+    for org, why in held.items():
+        print(f"HELD {org}: its previous figures stay served: {why}")
     if warned_checks:
         print("warnings (data to follow up): " + ", ".join(warned_checks))
     return 0
@@ -267,6 +251,21 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, RegistryError) as exc:
         print(f"greenblue: {exc}", file=sys.stderr)
         return 2
+    except (OSError, RuntimeError) as exc:  # a full disk, a held database: one clear line
+        print(f"greenblue: {type(exc).__name__}: {one_line(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        import duckdb
+
+        if not isinstance(exc, duckdb.Error):
+            raise
+        print(f"greenblue: {type(exc).__name__}: {one_line(exc)}", file=sys.stderr)
+        return 1
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:500] or "no message"
 
 
 if __name__ == "__main__":

@@ -10,13 +10,15 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from pipelines import gate
 from pipelines.resources import GreenblueResource
 from pipelines.settings import DBT_PROJECT_DIR, apply_offline_env, load_settings
 
 OWNER = "team:greenblue-data"
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
-# The dbt installed beside this Python, so runs work without an activated environment.
-DBT_EXECUTABLE = os.path.join(os.path.dirname(sys.executable), "dbt")
+# The dbt installed beside this Python, so runs work without an activated environment,
+# started through `greenblue-dbt` so that it dies with the run (pipelines/dbt_child.py).
+DBT_EXECUTABLE = os.path.join(os.path.dirname(sys.executable), "greenblue-dbt")
 
 
 def point_dbt_at_work_db() -> None:
@@ -75,6 +77,12 @@ class LayeredTranslator(DagsterDbtTranslator):
     def get_owners(self, dbt_resource_props: Mapping[str, Any]):
         return [OWNER]
 
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        """dbt tests never stop Dagster's downstream steps: the publication step decides,
+        per organization, from `ops.check_results` (pipelines/gate.py)."""
+        check = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        return check._replace(blocking=False) if check else None
+
 
 point_dbt_at_work_db()
 prepare_manifest()
@@ -86,10 +94,30 @@ DBT_PROJECT.prepare_if_dev()
 def dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, greenblue: GreenblueResource
 ):
-    """`dbt build` (models and their tests) against the working database, one thread."""
+    """`dbt run`, then `dbt test` on the working database, one thread.
+
+    Two invocations, not `dbt build`: a failing test in `build` skips every model downstream
+    of it for every organization. Here all models are built, then all tests run, and their
+    failures are recorded per organization in `ops.check_results` for the publication step
+    to hold those organizations only. A model that fails to build is a code defect: the step
+    fails and nothing is published."""
     point_dbt_at_work_db()
+    os.environ["GREENBLUE_RUN_PID"] = str(os.getpid())
     variables = json.dumps({"factor_set": greenblue.factor_set()})
-    yield from dbt.cli(["build", "--vars", variables], context=context).stream()
+    yield from dbt.cli(["run", "--vars", variables], context=context).stream()
+    tests = dbt.cli(["test", "--vars", variables], context=context, raise_on_error=False)
+    yield from tests.stream()
+    failures, warnings = gate.attribute_dbt_tests_at(
+        greenblue.settings().work_db,
+        tests.get_artifact("manifest.json"),
+        tests.get_artifact("run_results.json"),
+        context.run_id,
+    )
+    for name, by_org in failures.items():
+        orgs = ", ".join(o or "no organization" for o in by_org)
+        context.log.warning(f"blocking test failed: {name} ({orgs})")
+    if warnings:
+        context.log.info("warning tests (data to follow up): " + "; ".join(warnings))
 
 
 MART_KEYS = [k for k in dbt_models.keys if k.path[0] == "marts"]

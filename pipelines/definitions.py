@@ -12,7 +12,6 @@ from pipelines.assets import (
     success_stories,
 )
 from pipelines.automation import NIGHTLY_JOB, new_landing_files, nightly_schedule
-from pipelines.checks import RAW_CHECKS, offsets_reconcile, reconciliation
 from pipelines.dbt import DBT_EXECUTABLE, DBT_PROJECT, dbt_models
 from pipelines.publish import published_warehouse
 from pipelines.resources import GreenblueResource
@@ -28,7 +27,6 @@ defs = dg.Definitions(
         dbt_models,
         published_warehouse,
     ],
-    asset_checks=[*RAW_CHECKS, reconciliation, offsets_reconcile],
     jobs=[NIGHTLY_JOB],
     schedules=[nightly_schedule],
     sensors=[new_landing_files],

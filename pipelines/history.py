@@ -24,31 +24,34 @@ create table if not exists ops.published_figures (
 # One line per organization, year and figure: the headline total, each scope and each domain.
 FIGURES = """
     select org_code, reporting_year, 'all' as figure, sum(t_co2e) as t_co2e
-    from marts.org_emissions_annual where boundary = 'core' group by all
+    from {schema}.org_emissions_annual where boundary = 'core' group by all
     union all
     select org_code, reporting_year, 'scope ' || scope, sum(t_co2e)
-    from marts.org_emissions_annual where boundary = 'core' group by all
+    from {schema}.org_emissions_annual where boundary = 'core' group by all
     union all
     select org_code, reporting_year, 'domain ' || domain,
            sum(cast(kg_co2e as decimal(38, 12))) / 1000
-    from marts.fct_emissions
+    from {schema}.fct_emissions
     where boundary = 'core' and factor_status = 'mapped' group by all
 """
 
 
-def record(con: duckdb.DuckDBPyConnection, run_id: str, factor_set: str) -> int:
-    """Append this run's figures (once per run); returns the number of rows written."""
+def record(
+    con: duckdb.DuckDBPyConnection, run_id: str, factor_set: str, schema: str = "marts"
+) -> int:
+    """Append the figures this run publishes (the marts of `schema`, once per run); returns
+    the number of rows written."""
     con.execute(DDL)
     con.execute("delete from ops.published_figures where run_id = ?", [run_id])
     con.execute(
         "insert into ops.published_figures "
         f"select ?, now()::timestamp, ?, org_code, reporting_year, figure, t_co2e "
-        f"from ({FIGURES})",
+        f"from ({FIGURES.format(schema=schema)})",
         [run_id, factor_set],
     )
     return con.execute(
         "select count(*) from ops.published_figures where run_id = ?", [run_id]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
 
 
 RESTATEMENTS = """

@@ -1,12 +1,26 @@
-"""The published warehouse: the working database copied and swapped in atomically."""
+"""The publication step: hold or publish each organization, then swap the served file.
+
+It runs after the marts. It evaluates the reconciliation checks, then reads every blocking
+check's failures of this run from `ops.check_results` (pipelines/gate.py): organizations
+with a failure are held (their previous figures stay served), a failure that belongs to no
+organization blocks the whole publication. Then it stages the publishable marts, records
+`ops.org_publication` and the published figures, writes the new served file and swaps it in
+(pipelines/publication.py), and only then marks the run `published`.
+"""
 
 import dagster as dg
 
-from pipelines import history, warehouse
+from pipelines import checks, gate, history, publication, warehouse
 from pipelines.dbt import MART_KEYS
 from pipelines.resources import GreenblueResource
 
 OWNER = "team:greenblue-data"
+# ops.org_publication's row for the system-wide marts (they have no organization).
+SYSTEM = "_system"
+
+
+class Blocked(dg.Failure):
+    """A failure that belongs to no organization: nothing is published."""
 
 
 @dg.asset(
@@ -15,18 +29,51 @@ OWNER = "team:greenblue-data"
     group_name="published",
     owners=[OWNER],
     kinds={"duckdb"},
-    description="The served DuckDB file analysts open read-only (GREENBLUE_WAREHOUSE). It is "
-    "replaced in one atomic rename only after every blocking check passed, so readers see "
-    "yesterday's complete state or today's, never a mix.",
+    check_specs=[checks.RECONCILIATION, checks.OFFSETS],
+    description="The served DuckDB file analysts open read-only (GREENBLUE_WAREHOUSE): marts, "
+    "ops, factors and reference. Organizations whose rows fail a blocking check are held "
+    "(their previous figures stay served); a failure that belongs to no organization blocks "
+    "the publication. Swapped in atomically, so readers see yesterday's state or today's.",
 )
-def published_warehouse(
-    context: dg.AssetExecutionContext, greenblue: GreenblueResource
-) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
     settings = greenblue.settings()
+    run_id = context.run_id
     with warehouse.session(settings.work_db) as con:
-        history.record(con, context.run_id, greenblue.factor_set())
-        warehouse.finish_run(con, context.run_id, "published")
-    warehouse.publish(settings.work_db, settings.warehouse)
-    size = settings.warehouse.stat().st_size
-    context.log.info(f"published {settings.warehouse} ({size / 1e6:.1f} MB)")
-    return dg.MaterializeResult(metadata={"path": str(settings.warehouse), "bytes": size})
+        waiting = warehouse.wait_pending(con, "its loader did not run: retried next run")
+        yield from checks.reconciliation_checks(con, run_id)
+        held, blocking = gate.decide(con, run_id)
+    if blocking:
+        raise Blocked(
+            description="blocked, served warehouse unchanged: " + "; ".join(blocking)[:2000]
+        )
+    with warehouse.session(settings.work_db) as con:
+        orgs = [r[0] for r in con.execute("select org_code from ops.organizations").fetchall()]
+        kept = publication.stage(con, run_id, set(held))
+        con.executemany(
+            "insert into ops.org_publication values (?, ?, ?, ?)",
+            [(run_id, org, "held", "; ".join(held[org])[:2000]) for org in sorted(held)]
+            + [(run_id, org, "published", None) for org in orgs if org not in held]
+            + [(run_id, SYSTEM, "held", "; ".join(f"{t}: {why}" for t, why in kept.items()))]
+            * bool(kept),
+        )
+        history.record(con, run_id, greenblue.factor_set(), publication.snapshot_schema(run_id))
+        message = f"{len(held)} organization(s) held: " + ", ".join(sorted(held)) if held else None
+        warehouse.finish_run(con, run_id, "publishing", message)
+        con.execute(
+            "update ops.runs set orgs_held = ? where run_id = ?",
+            [",".join(sorted(held)) or None, run_id],
+        )
+    for org in sorted(held):
+        context.log.warning(f"{org} held, its previous figures stay served: {held[org]}")
+    size = publication.publish(settings.work_db, settings.warehouse, run_id)
+    with warehouse.session(settings.work_db) as con:
+        publication.mark_published(con, run_id)
+    context.log.info(f"published {settings.warehouse} ({size / 1e6:.1f} MB, {waiting} waiting)")
+    yield dg.MaterializeResult(
+        metadata={
+            "path": str(settings.warehouse),
+            "bytes": size,
+            "organizations_held": sorted(held),
+            "files_waiting": waiting,
+        }
+    )

@@ -23,7 +23,7 @@ def raw_counts_sql() -> str:
 
 CHECKS = {
     "rows_in = rows_loaded + rows_quarantined": """
-        select relative_path, rows_in, rows_loaded, rows_quarantined
+        select org_code, relative_path, rows_in, rows_loaded, rows_quarantined
         from ops.file_manifest
         where status in ('loaded', 'superseded')
           and rows_in <> rows_loaded + rows_quarantined
@@ -32,7 +32,7 @@ CHECKS = {
         with raw_rows as ({raw_counts}), per_file as (
             select file_id, sum(n) as n from raw_rows group by file_id
         )
-        select m.relative_path, m.rows_loaded, coalesce(p.n, 0) as in_raw
+        select m.org_code, m.relative_path, m.rows_loaded, coalesce(p.n, 0) as in_raw
         from ops.file_manifest as m left join per_file as p using (file_id)
         where m.status in ('loaded', 'superseded') and coalesce(p.n, 0) <> m.rows_loaded
     """,
@@ -41,12 +41,12 @@ CHECKS = {
             select file_id, count(distinct (coalesce(sheet, ''), source_row)) as n
             from ops.quarantine group by file_id
         )
-        select m.relative_path, m.rows_quarantined, coalesce(q.n, 0) as in_quarantine
+        select m.org_code, m.relative_path, m.rows_quarantined, coalesce(q.n, 0) as in_quarantine
         from ops.file_manifest as m left join q using (file_id)
         where m.status in ('loaded', 'superseded') and coalesce(q.n, 0) <> m.rows_quarantined
     """,
     "kg_co2e = quantity x factor": """
-        select e.emission_id, e.quantity, f.kg_co2e_per_unit, e.kg_co2e
+        select e.org_code, e.emission_id, e.quantity, f.kg_co2e_per_unit, e.kg_co2e
         from marts.fct_emissions as e
         left join factors.emission_factors as f
             on f.factor_id = e.factor_id and f.factor_version = e.factor_version
@@ -57,7 +57,7 @@ CHECKS = {
         )
     """,
     "unmapped rows carry no kg and a reason": """
-        select emission_id from marts.fct_emissions
+        select org_code, emission_id from marts.fct_emissions
         where factor_status = 'unmapped' and (kg_co2e is not null or unmapped_reason is null)
     """,
     "annual totals = sum of their rows": """
@@ -74,19 +74,30 @@ CHECKS = {
               > greatest({abs_kg} / 1000, {rel} * abs(coalesce(rows.t, 0)))
     """,
     "only loaded files reach the marts": """
-        select e.emission_id, m.status from marts.fct_emissions as e
+        select e.org_code, e.emission_id, m.status from marts.fct_emissions as e
         left join ops.file_manifest as m on m.file_id = e.source_file_id
         where m.status is distinct from 'loaded'
     """,
 }
 
 
-def problems(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[str]:
-    """One line per broken rule with its first offending rows; empty when all reconciles."""
-    found = []
+def failures(con: duckdb.DuckDBPyConnection, limit: int = 5) -> dict[str | None, list[str]]:
+    """Broken rules per organization (every query's first column is `org_code`): one line
+    per rule with its first offending rows; empty when all reconciles."""
+    found: dict[str | None, list[str]] = {}
     for rule, sql in CHECKS.items():
         query = sql.format(raw_counts=raw_counts_sql(), rel=REL, abs_kg=ABS_KG)
-        rows = con.execute(f"select * from ({query}) limit {limit}").fetchall()
-        if rows:
-            found.append(f"{rule}: {rows}")
+        rows = con.execute(
+            f"select * from ({query}) qualify row_number() over (partition by org_code) <= {limit}"
+        ).fetchall()
+        by_org: dict[str | None, list[tuple]] = {}
+        for row in rows:
+            by_org.setdefault(row[0], []).append(row[1:])
+        for org, offending in by_org.items():
+            found.setdefault(org, []).append(f"{rule}: {offending}")
     return found
+
+
+def problems(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[str]:
+    """Every broken rule, whatever organization it concerns."""
+    return [line for lines in failures(con, limit).values() for line in lines]

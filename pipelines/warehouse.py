@@ -9,8 +9,10 @@ import datetime as dt
 import fcntl
 import hashlib
 import os
-import shutil
+import re
+import signal
 import stat
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +35,11 @@ SCHEMAS = ("raw", "ops", "factors", "reference")
 # it (dbt reads it too).
 DEFAULT_MEMORY_LIMIT = "1GB"
 ACTIVE = ("loaded", "pending")
+# How long a run waits for a process that still holds the working database (an exiting
+# child) before it says which process it is.
+LOCK_WAIT_SECONDS = 20
+LOCK_HOLDER = re.compile(r"Conflicting lock is held in .* \(PID (\d+)\)")
+HELD_LOCKS: set[Path] = set()  # run locks this process holds
 
 OPS_DDL = """
 create table if not exists ops.file_manifest (
@@ -81,6 +88,20 @@ create table if not exists ops.runs (
     message varchar
 );
 alter table ops.runs add column if not exists inputs_fingerprint varchar;
+alter table ops.runs add column if not exists files_waiting bigint;
+alter table ops.runs add column if not exists orgs_held varchar;
+create table if not exists ops.org_publication (
+    run_id varchar not null,
+    org_code varchar not null,
+    status varchar not null,
+    reason varchar
+);
+create table if not exists ops.check_results (
+    run_id varchar not null,
+    check_name varchar not null,
+    org_code varchar,
+    detail varchar
+);
 """
 
 Log = Callable[[str], None]
@@ -91,7 +112,46 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     config = {"storage_compatibility_version": STORAGE_VERSION, "memory_limit": memory_limit()}
-    return duckdb.connect(str(path), config=config)
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            return duckdb.connect(str(path), config=config)
+        except duckdb.IOException as exc:
+            holder = LOCK_HOLDER.search(str(exc))
+            if not holder:
+                raise
+            pid = int(holder.group(1))
+            if orphan_of(path, pid):
+                os.kill(pid, signal.SIGKILL)  # a killed run's dbt: nothing else may hold it
+            elif time.monotonic() > deadline:
+                raise WorkDatabaseBusy(
+                    f"the working database {path} is held by process {pid} "
+                    f"({command_of(pid)}), which is not a greenblue run: stop it and run again"
+                ) from None
+            time.sleep(0.2)
+
+
+class WorkDatabaseBusy(RuntimeError):
+    """Another process holds the working database."""
+
+
+def orphan_of(path: Path, pid: int) -> bool:
+    """A child of an earlier greenblue run (it carries this database in GREENBLUE_WORK_DB)
+    while this process holds the run lock: that run is over, so the child is an orphan."""
+    if path.parent.resolve() not in {p.resolve() for p in HELD_LOCKS}:
+        return False
+    try:
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return f"GREENBLUE_WORK_DB={path}".encode() in environ
+
+
+def command_of(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
+    except OSError:
+        return "command unknown"
 
 
 def memory_limit() -> str:
@@ -110,8 +170,14 @@ def session(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 @contextmanager
 def run_lock(workdir: Path) -> Iterator[None]:
-    """One run at a time: a second `greenblue run` is refused at once, with the reason."""
+    """One run at a time: a second `greenblue run` is refused at once, with the reason.
+
+    Re-entrant within a process: the CLI takes it before the job starts, and the job's
+    resource takes it again (a run started by the schedule or sensor has only the latter)."""
     workdir.mkdir(parents=True, exist_ok=True)
+    if workdir in HELD_LOCKS:
+        yield
+        return
     handle = (workdir / "run.lock").open("a+")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -120,11 +186,26 @@ def run_lock(workdir: Path) -> Iterator[None]:
         raise RuntimeError(
             f"another greenblue run holds {workdir / 'run.lock'}; wait for it to finish"
         ) from exc
+    HELD_LOCKS.add(workdir)
     try:
         yield
     finally:
+        HELD_LOCKS.discard(workdir)
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
+
+
+def lock_is_free(workdir: Path) -> bool:
+    """Whether no other process holds the run lock (asked by the schedule and the sensor)."""
+    if workdir in HELD_LOCKS or not (workdir / "run.lock").exists():
+        return True
+    with (workdir / "run.lock").open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return True
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -168,13 +249,9 @@ def file_id_for(relative_path: str, sha256: str | None) -> str:
 def start_run(
     con: duckdb.DuckDBPyConnection, run_id: str, factor_set: str, fingerprint: str | None = None
 ) -> dt.datetime:
-    """Record the run; a run still marked running holds no lock, so it was killed."""
+    """Record the run as running (unfinished earlier runs are settled by
+    `publication.recover` first)."""
     started = now()
-    con.execute(
-        "update ops.runs set status = 'interrupted', message = 'the process ended before the "
-        "run finished; nothing of it was published' where status = 'running' and run_id <> ?",
-        [run_id],
-    )
     con.execute(
         "insert or replace into ops.runs (run_id, started_at, status, factor_set, "
         "inputs_fingerprint) values (?, ?, 'running', ?, ?)",
@@ -204,6 +281,13 @@ def plan(
     A path whose size and modification time are unchanged since it was recorded is not
     hashed again. Identical bytes already active under another name are `duplicate`.
     """
+    # A waiting file is planned again from scratch; it keeps the date it was first seen.
+    waiting = dict(
+        con.execute(
+            "delete from ops.file_manifest where status = 'waiting' "
+            "returning relative_path, first_seen_at"
+        ).fetchall()
+    )
     rows = con.execute(
         "select file_id, relative_path, sha256, size_bytes, mtime_ns, status "
         "from ops.file_manifest where status <> 'superseded' order by first_seen_at, file_id"
@@ -211,8 +295,8 @@ def plan(
     current = {r[1]: r for r in rows}
     active_sha = {r[2]: r[1] for r in rows if r[5] in ACTIVE}
     summary = PlanSummary(seen=len(files))
-    seen_at = now()
     for f in files:
+        seen_at = waiting.get(f.relative_path) or now()
         previous = current.get(f.relative_path)
         if previous and (previous[3], previous[4]) == (f.size_bytes, f.mtime_ns):
             summary.unchanged += 1
@@ -331,6 +415,7 @@ class LoadSummary:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     rows_skipped: int = 0
+    waiting: int = 0
 
 
 def load_pending(
@@ -353,10 +438,16 @@ def load_pending(
         try:
             data = read_regular(path)
         except OSError as exc:
-            log(f"[{i}/{len(pending)}] {relative}: not readable now ({exc}); left pending")
+            reason = f"not readable after planning ({exc.strerror or exc}): retried next run"
+            wait(con, file_id, reason)
+            summary.waiting += 1
+            log(f"[{i}/{len(pending)}] {relative}: {reason}")
             continue
         if hashlib.sha256(data).hexdigest() != sha:
-            log(f"[{i}/{len(pending)}] {relative}: changed since it was hashed; left pending")
+            reason = "changed after planning (still being written?): retried next run"
+            wait(con, file_id, reason)
+            summary.waiting += 1
+            log(f"[{i}/{len(pending)}] {relative}: {reason}")
             continue
         try:
             result = dialects.read(data, path.suffix.lower(), domain, key)
@@ -376,6 +467,25 @@ def load_pending(
             f"{counts[2]} quarantined, {counts[3]} structural skipped"
         )
     return summary
+
+
+def wait(con: duckdb.DuckDBPyConnection, file_id: str, message: str) -> None:
+    """Not loaded this run for a reason that may pass; the next run plans the file again."""
+    con.execute(
+        "update ops.file_manifest set status = 'waiting', message = ? where file_id = ?",
+        [message, file_id],
+    )
+
+
+def wait_pending(con: duckdb.DuckDBPyConnection, message: str) -> int:
+    """Files still pending when the loads are over (their loader did not run) wait."""
+    return len(
+        con.execute(
+            "update ops.file_manifest set status = 'waiting', message = ? "
+            "where status = 'pending' returning file_id",
+            [message],
+        ).fetchall()
+    )
 
 
 def reject(
@@ -488,6 +598,7 @@ def finish_run(
                                where run_id = ? and status = 'duplicate'),
             files_superseded = (select count(*) from ops.file_manifest
                                 where status = 'superseded'),
+            files_waiting = (select count(*) from ops.file_manifest where status = 'waiting'),
             rows_loaded = (select coalesce(sum(rows_loaded), 0) from ops.file_manifest
                            where run_id = ?),
             rows_quarantined = (select coalesce(sum(rows_quarantined), 0) from ops.file_manifest
@@ -496,21 +607,3 @@ def finish_run(
         """,
         [now(), status, message, run_id, run_id, run_id, run_id, run_id, run_id, run_id],
     )
-
-
-def publish(work_db: Path, served: Path) -> None:
-    """Copy the closed, checkpointed working file beside the served one and swap it in.
-
-    `os.replace` is atomic on one filesystem: a reader that opens the served path gets the
-    old file or the new one, and a reader holding the old file keeps reading it unharmed.
-    """
-    served.parent.mkdir(parents=True, exist_ok=True)
-    with session(work_db) as con:
-        con.execute("checkpoint")
-    for stale in served.parent.glob(f".{served.name}.*.tmp"):
-        stale.unlink()  # left by a publication that was killed mid-copy
-    staging = served.with_name(f".{served.name}.{os.getpid()}.tmp")
-    shutil.copyfile(work_db, staging)
-    with open(staging, "rb+") as handle:
-        os.fsync(handle.fileno())
-    os.replace(staging, served)

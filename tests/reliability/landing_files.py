@@ -368,9 +368,23 @@ class Run:
         self.stdout, self.stderr, self.returncode = done.stdout, done.stderr, done.returncode
         return self
 
+    @property
+    def work_db(self) -> Path:
+        """The pipeline's working database: raw, staging and intermediate live only here."""
+        return self.served.parent / ".work" / self.served.name
+
     def query(self, sql: str, params: Sequence | None = None) -> list[tuple]:
-        con = duckdb.connect(str(self.served), read_only=True)
-        try:
-            return con.execute(sql, list(params or [])).fetchall()
-        finally:
-            con.close()
+        """A query on the served file, as an analyst opens it."""
+        return query(self.served, sql, params)
+
+    def work_query(self, sql: str, params: Sequence | None = None) -> list[tuple]:
+        """A query on the working database (between runs)."""
+        return query(self.work_db, sql, params)
+
+
+def query(path: Path, sql: str, params: Sequence | None = None) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, list(params or [])).fetchall()
+    finally:
+        con.close()

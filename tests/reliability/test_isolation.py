@@ -1,0 +1,182 @@
+"""Isolation: a defect in one organization's rows holds that organization alone.
+
+Real `greenblue run`s in subprocesses on a generated landing folder of two organizations.
+The first run publishes both. Then UNDP delivers a new workbook (its figures must move) and
+UNEP re-sends one of its agency workbooks under a new name with one cell changed: the same
+flights counted from two files, which the blocking dbt test
+`assert_no_flown_segment_counted_twice` catches. UNEP is held: its rows in every mart of the
+new served file are exactly those of the previous one; UNDP publishes.
+"""
+
+import shutil
+
+import openpyxl
+import pytest
+
+from connectors.generate import generate
+from tests.reliability.landing_files import Run
+
+pytestmark = pytest.mark.slow
+
+HELD, FREE = "UNEP", "UNDP"
+ORG_MARTS = (
+    "fct_emissions",
+    "org_emissions_annual",
+    "org_completeness",
+    "travel_indicators",
+    "fct_procurement_lines",
+    "org_procurement_annual",
+)
+
+
+def rows_of(run: Run, org: str) -> dict[str, list[tuple]]:
+    served = {
+        table: run.query(f"select * from marts.{table} where org_code = ? order by all", [org])
+        for table in ORG_MARTS
+    }
+    served["fct_emission_sources"] = run.query(
+        "select s.* from marts.fct_emission_sources as s join marts.fct_emissions as e "
+        "using (emission_id) where e.org_code = ? order by all",
+        [org],
+    )
+    return served
+
+
+def plant_a_resent_workbook(landing) -> tuple[str, str]:
+    """One agency workbook sent again under another name with one cell changed."""
+    original = sorted((landing / HELD / "travel").glob("*TravelData*.xlsx"))[0]
+    copy = original.with_name(original.stem + "_corrected.xlsx")
+    book = openpyxl.load_workbook(original)
+    sheet = book["Air Segments"]
+    sheet.cell(7, 1).value = "09999999"  # the first data row's client account
+    book.save(copy)
+    return copy.relative_to(landing).as_posix(), original.relative_to(landing).as_posix()
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("isolation")
+    landing = root / "landing"
+    generate(landing, orgs=2, rows=200, seed=21)
+    late = sorted((landing / FREE / "fuel").iterdir())[-1]
+    parked = root / late.name
+    shutil.move(late, parked)  # UNDP's late delivery, landed before the second run
+
+    run = Run(root, landing)
+    first = run.run()
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = {org: rows_of(run, org) for org in (HELD, FREE)}
+    first_run = run.query("select run_id from ops.runs where status = 'published'")[0][0]
+
+    shutil.move(parked, late)
+    planted, original = plant_a_resent_workbook(landing)
+    second = run.run()
+    after = {org: rows_of(run, org) for org in (HELD, FREE)}
+    return {
+        "run": run,
+        "first": first,
+        "second": second,
+        "before": before,
+        "after": after,
+        "planted": planted,
+        "original": original,
+        "first_run": first_run,
+        "late": late.relative_to(landing).as_posix(),
+    }
+
+
+def test_the_run_with_a_held_organization_exits_0_and_says_who_is_held(runs):
+    second = runs["second"]
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert f"HELD {HELD}" in second.stdout
+    assert "assert_no_flown_segment_counted_twice" in second.stdout
+
+
+def test_ops_records_who_is_held_and_why(runs):
+    run = runs["run"]
+    latest = run.query("select run_id, status, orgs_held from ops.runs order by started_at")[-1]
+    assert latest[1:] == ("published", HELD)
+    publication = dict(
+        run.query(
+            "select org_code, status from ops.org_publication where run_id = ?", [latest[0]]
+        )
+    )
+    # System-wide marts (no organization column) keep their previous rows while any
+    # organization is held: they would otherwise count the held organization's new rows.
+    assert publication == {HELD: "held", FREE: "published", "_system": "held"}
+    (reason,) = run.query(
+        "select reason from ops.org_publication where run_id = ? and org_code = ?",
+        [latest[0], HELD],
+    )[0]
+    assert "assert_no_flown_segment_counted_twice" in reason
+    checks = run.query(
+        "select distinct org_code from ops.check_results where run_id = ?", [latest[0]]
+    )
+    assert checks == [(HELD,)], "the failure is attributed to the held organization alone"
+
+
+def test_the_held_organizations_served_rows_are_exactly_the_previous_ones(runs):
+    before, after = runs["before"][HELD], runs["after"][HELD]
+    assert before["fct_emissions"], "the held organization had published rows"
+    for table in before:
+        assert after[table] == before[table], f"marts.{table} changed for the held organization"
+
+
+def test_the_other_organization_publishes_its_new_file(runs):
+    before, after = runs["before"][FREE], runs["after"][FREE]
+    assert after["fct_emissions"] != before["fct_emissions"]
+    run = runs["run"]
+    files = run.query(
+        "select count(*) from marts.fct_emissions as e join ops.file_manifest as m "
+        "on m.file_id = e.source_file_id where m.relative_path = ?",
+        [runs["late"]],
+    )
+    assert files[0][0] > 0, "the late file's rows are served"
+
+
+def test_the_planted_file_is_loaded_and_visible_in_the_manifest(runs):
+    run = runs["run"]
+    status = run.query(
+        "select status from ops.file_manifest where relative_path = ?", [runs["planted"]]
+    )
+    assert status == [("loaded",)]
+
+
+def test_the_served_file_holds_only_what_analysts_query(runs):
+    schemas = {
+        r[0]
+        for r in runs["run"].query(
+            "select schema_name from duckdb_tables() where database_name = current_database()"
+        )
+    }
+    assert schemas == {"marts", "ops", "factors", "reference"}
+
+
+def test_the_held_organizations_published_figures_are_not_restated(runs):
+    run = runs["run"]
+    rows = run.query(
+        "select run_id, figure, reporting_year, t_co2e from ops.published_figures "
+        "where org_code = ? order by figure, reporting_year, run_id",
+        [HELD],
+    )
+    by_figure: dict = {}
+    for _run, figure, year, tonnes in rows:
+        by_figure.setdefault((figure, year), set()).add(tonnes)
+    assert by_figure and all(len(v) == 1 for v in by_figure.values())
+
+
+def test_fixing_the_defect_publishes_the_held_organization_again(runs):
+    """The focal point replaces the bad file with the original's content: the bad version is
+    superseded, and the organization publishes again."""
+    run = runs["run"]
+    shutil.copyfile(run.landing / runs["original"], run.landing / runs["planted"])
+    again = run.run()
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "HELD" not in again.stdout
+    latest = run.query("select run_id, orgs_held from ops.runs order by started_at")[-1]
+    assert latest[1] is None
+    statuses = run.query(
+        "select org_code, status from ops.org_publication where run_id = ? order by 1",
+        [latest[0]],
+    )
+    assert statuses == [(FREE, "published"), (HELD, "published")]
