@@ -76,7 +76,11 @@ def on_failure(context: dg.HookContext) -> None:
     reason = f"step failed: {context.step_key}" + (f": {first}" if first else "")
     try:
         record_blocked(load_settings(), context.run_id, reason)
-    except (duckdb.Error, OSError) as exc:  # never hide the step's own error behind ours
+    except (
+        duckdb.Error,
+        OSError,
+        RuntimeError,
+    ) as exc:  # never hide the step's own error behind ours
         context.log.error(f"could not record the blocked run: {exc}")
 
 

@@ -153,6 +153,8 @@ def assemble(work_db: Path, target: Path, run_id: str) -> None:
     con = duckdb.connect(str(target), config={"storage_compatibility_version": STORAGE_VERSION})
     try:
         con.execute(f"attach '{sql_path(work_db)}' as work (read_only)")
+        if not tables(con, snapshot_schema(run_id), catalog="work"):
+            raise RuntimeError(f"run {run_id} staged no marts to publish")
         copies = [("marts", snapshot_schema(run_id))] + [(s, s) for s in SERVED_SCHEMAS]
         for served_schema, work_schema in copies:
             con.execute(f"create schema if not exists {served_schema}")

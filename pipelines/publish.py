@@ -65,6 +65,7 @@ def published_warehouse(context: dg.AssetExecutionContext, greenblue: GreenblueR
         )
     for org in sorted(held):
         context.log.warning(f"{org} held, its previous figures stay served: {held[org]}")
+    context.log.info(f"writing the served file for run {run_id}")
     size = publication.publish(settings.work_db, settings.warehouse, run_id)
     with warehouse.session(settings.work_db) as con:
         publication.mark_published(con, run_id)

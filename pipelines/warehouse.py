@@ -37,7 +37,7 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 ACTIVE = ("loaded", "pending")
 # How long a run waits for a process that still holds the working database (an exiting
 # child) before it says which process it is.
-LOCK_WAIT_SECONDS = 20
+LOCK_WAIT_SECONDS = float(os.environ.get("GREENBLUE_LOCK_WAIT_SECONDS", "20"))
 LOCK_HOLDER = re.compile(r"Conflicting lock is held in .* \(PID (\d+)\)")
 HELD_LOCKS: set[Path] = set()  # run locks this process holds
 

@@ -52,7 +52,9 @@ def test_a_new_edition_is_added_beside_the_old_one(tmp_path, factors_copy):
 def test_sensor_requests_a_run_only_when_landing_changes(tmp_path, monkeypatch):
     landing = tmp_path / "landing"
     (landing / "UNEP" / "travel").mkdir(parents=True)
+    (landing / "organizations.yaml").write_text("organizations: []\n")
     monkeypatch.setenv("GREENBLUE_LANDING", str(landing))
+    monkeypatch.setenv("GREENBLUE_WAREHOUSE", str(tmp_path / "wh" / "greenblue.duckdb"))
     with dg.instance_for_test() as instance:
         context = dg.build_sensor_context(instance=instance)
         first = new_landing_files(context)

@@ -97,9 +97,7 @@ def test_ops_records_who_is_held_and_why(runs):
     latest = run.query("select run_id, status, orgs_held from ops.runs order by started_at")[-1]
     assert latest[1:] == ("published", HELD)
     publication = dict(
-        run.query(
-            "select org_code, status from ops.org_publication where run_id = ?", [latest[0]]
-        )
+        run.query("select org_code, status from ops.org_publication where run_id = ?", [latest[0]])
     )
     # System-wide marts (no organization column) keep their previous rows while any
     # organization is held: they would otherwise count the held organization's new rows.

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from connectors.generate import generate
-from pipelines import warehouse
+from pipelines import publication, warehouse
 
 pytestmark = pytest.mark.slow
 
@@ -99,6 +99,7 @@ def clean(tmp_path_factory, landing) -> list[list[tuple]]:
     [
         pytest.param("[2/", signal.SIGKILL, id="during-load"),
         pytest.param("Running dbt command", signal.SIGKILL, id="during-dbt"),
+        pytest.param("writing the served file", signal.SIGKILL, id="during-publication"),
         # SIGTERM to the run alone: its dbt child must not outlive it and hold the database.
         pytest.param("Running dbt command", signal.SIGTERM, id="terminated-during-dbt"),
     ],
@@ -107,59 +108,148 @@ def test_killed_run_then_rerun_equals_a_clean_run(tmp_path, landing, clean, mark
     env = env_for(tmp_path, landing)
     kill_when(env, marker, sig)
     served = tmp_path / "wh" / "greenblue.duckdb"
-    assert not served.exists(), "nothing is published by a killed first run"
+    if served.exists():  # killed after the swap: the file in place is the whole new one
+        assert marts(served) == clean
     rerun = run(env)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert marts(served) == clean
     con = duckdb.connect(str(served), read_only=True)
     statuses = con.execute("select status from ops.runs order by started_at").fetchall()
     pending = con.execute(
-        "select count(*) from ops.file_manifest where status = 'pending'"
+        "select count(*) from ops.file_manifest where status in ('pending', 'waiting')"
     ).fetchall()
     con.close()
     first = "interrupted" if sig == signal.SIGKILL else "blocked"
-    assert statuses == [(first,), ("published",)]
+    if statuses[0] == ("published",):  # the publication was complete when it was killed
+        assert marker == "writing the served file"
+        assert statuses[-1] in (("published",), ("unchanged",))
+    else:
+        assert statuses == [(first,), ("published",)]
     assert pending == [(0,)]
 
 
-def test_publication_killed_mid_copy_leaves_the_served_file_valid(tmp_path):
-    served = tmp_path / "served" / "greenblue.duckdb"
-    work = tmp_path / "work" / "greenblue.duckdb"
-    con = warehouse.connect(work)
-    con.execute("create table facts as select 1 as version, i from range(1000) t(i)")
-    con.close()
-    warehouse.publish(work, served)
-    con = warehouse.connect(work)
-    con.execute(
-        "create or replace table facts as select 2 as version, i, "
-        "md5(i::varchar) || md5((i + 1)::varchar) as filler from range(6000000) t(i)"
-    )
-    con.close()
+def children_of(pid: int) -> list[str]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(stat.parent.name)
+    return found
 
-    copier = subprocess.Popen(
+
+def test_a_killed_runs_dbt_child_dies_with_it(tmp_path, landing):
+    """SIGKILL to the run alone (not its process group): the kernel ends dbt too, so the
+    rerun never meets an orphan holding the working database."""
+    env = env_for(tmp_path, landing)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "run"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in process.stderr:
+        if "Running dbt command" in line:
+            break
+    deadline = time.monotonic() + 30
+    while not (children := children_of(process.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert children, "dbt runs as a child of the run"
+    process.kill()
+    process.wait(timeout=60)
+    process.stderr.close()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{c}").exists() for c in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = [c for c in children if Path(f"/proc/{c}/status").exists()]
+    zombies = [c for c in alive if "zombie" in Path(f"/proc/{c}/status").read_text()]
+    assert set(alive) <= set(zombies), "no child of the killed run is still running"
+    rerun = run(env)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+
+
+def test_an_orphan_holding_the_working_database_is_detected_and_stopped(tmp_path, landing):
+    """A process left over from an earlier run (it carries the working database in its
+    environment, as dbt does) still holds the file: the next run stops it and goes on."""
+    env = env_for(tmp_path, landing)
+    assert run(env).returncode == 0
+    work = tmp_path / "wh" / ".work" / "greenblue.duckdb"
+    orphan = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from pipelines.warehouse import publish; "
-            "publish(Path(sys.argv[1]), Path(sys.argv[2]))",
+            "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); "
+            "print('holding', flush=True); time.sleep(600)",
             str(work),
-            str(served),
         ],
-        start_new_session=True,
+        env={**env, "GREENBLUE_WORK_DB": str(work)},
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    deadline = time.monotonic() + 60
-    while not list(served.parent.glob(".*.tmp")) and time.monotonic() < deadline:
-        time.sleep(0.005)
-    os.killpg(copier.pid, signal.SIGKILL)
-    copier.wait(timeout=30)
+    try:
+        assert orphan.stdout.readline().strip() == "holding"
+        rerun = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "run", "--force"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert rerun.returncode == 0, rerun.stderr[-3000:]
+        assert orphan.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        orphan.kill()
 
-    reader = duckdb.connect(str(served), read_only=True)
-    versions = reader.execute("select distinct version from facts").fetchall()
-    reader.close()
-    assert versions in ([(1,)], [(2,)]), "the served file is the old or the new one, whole"
 
-    warehouse.publish(work, served)
-    assert not list(served.parent.glob(".*.tmp")), "the next publication removes leftovers"
-    reader = duckdb.connect(str(served), read_only=True)
-    assert reader.execute("select distinct version from facts").fetchall() == [(2,)]
-    reader.close()
+def test_another_process_holding_the_working_database_is_named_in_one_line(tmp_path, landing):
+    env = env_for(tmp_path, landing)
+    assert run(env).returncode == 0
+    work = tmp_path / "wh" / ".work" / "greenblue.duckdb"
+    stranger = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); "
+            "print('holding', flush=True); time.sleep(600)",
+            str(work),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert stranger.stdout.readline().strip() == "holding"
+        rerun = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "run", "--force"],
+            env={**env, "GREENBLUE_LOCK_WAIT_SECONDS": "1"},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    finally:
+        stranger.kill()
+    assert rerun.returncode == 1
+    last = rerun.stderr.strip().splitlines()[-1]
+    assert f"held by process {stranger.pid}" in last and "Traceback" not in rerun.stderr
+
+
+def test_a_run_killed_after_its_swap_is_recorded_published_by_the_next(tmp_path, landing):
+    """The crash window between the link swap and the run's `published` mark: the next run
+    finds the link on that run's file and records it published, not interrupted."""
+    env = env_for(tmp_path, landing)
+    assert run(env).returncode == 0
+    served = tmp_path / "wh" / "greenblue.duckdb"
+    work = tmp_path / "wh" / ".work" / "greenblue.duckdb"
+    con = warehouse.connect(work)
+    (run_id,) = con.execute("select run_id from ops.runs").fetchall()[0]
+    con.execute("update ops.runs set status = 'publishing' where run_id = ?", [run_id])
+    con.close()
+    assert publication.current_run(served) == run_id
+    again = run(env)
+    assert again.returncode == 0, again.stderr[-3000:]
+    con = duckdb.connect(str(work), read_only=True)
+    statuses = con.execute("select status from ops.runs order by started_at").fetchall()
+    con.close()
+    assert statuses[0] == ("published",)
