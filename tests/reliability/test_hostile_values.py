@@ -94,8 +94,7 @@ def plant(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         names = list(rows[0])
         quoted = ", ".join(f'"{n}"' for n in names)
         con.executemany(
-            f"insert into raw.{name} ({quoted}) "
-            f"values ({', '.join('?' for _ in names)})",
+            f"insert into raw.{name} ({quoted}) values ({', '.join('?' for _ in names)})",
             [[r[n] for n in names] for r in rows],
         )
         con.execute(
@@ -149,7 +148,7 @@ def test_every_raw_table_holds_hostile_rows(built):
 
 
 def test_no_model_fails_on_any_value(built):
-    _, _, results, output = built
+    _, _, results, _ = built
     models = [r for r in results if r["unique_id"].startswith("model.")]
     failed = {
         r["unique_id"]: f"{r['status']}: {(r['message'] or '')[:600]}"
@@ -157,3 +156,33 @@ def test_no_model_fails_on_any_value(built):
         if r["status"] != "success"
     }
     assert models and not failed, "\n".join(f"{k} {v}" for k, v in failed.items())
+
+
+def query(root: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(root / "work" / "greenblue.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_word_where_a_number_belongs_reads_as_null_beside_its_text(built):
+    root = built[0]
+    rows = query(
+        root,
+        "select distinct room_nights from staging.stg_concur_sae__journal_lines "
+        "where room_nights_text = 'Employee'",
+    )
+    assert rows == [(None,)]
+
+
+def test_no_activity_is_silently_zero(built):
+    """SPEC 3.4 over the hostile rows: a mapped activity has kg, an unmapped one a reason."""
+    root = built[0]
+    counts = query(
+        root,
+        "select count(*) filter (where factor_status = 'mapped' and kg_co2e is null), "
+        "count(*) filter (where factor_status = 'unmapped' and unmapped_reason is null), "
+        "count(*) filter (where factor_status = 'unmapped') from marts.fct_emissions",
+    )
+    assert counts[0][:2] == (0, 0) and counts[0][2] > 0
