@@ -10,7 +10,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-ColumnType = Literal["text", "int", "decimal", "date", "enum", "ticket"]
+# What staging casts each type to (dbt_project/macros/numbers.sql): "int" to INTEGER
+# (to_integer), "bigint" to BIGINT (to_bigint: offset serials, ERP ids), "decimal" to a double
+# or DECIMAL(18,2) money below 10^15, "date" to a DATE; the connector lets through only what
+# those casts read.
+ColumnType = Literal["text", "int", "bigint", "decimal", "date", "enum", "ticket"]
 Personal = Literal["pseudonymise", "drop"]
 
 
@@ -26,6 +30,10 @@ class Column:
     personal: Personal | None = None
     values: tuple[str, ...] = ()  # allowed values for enum columns (upper-case)
     required_when: tuple[str, tuple[str, ...]] | None = None  # (column, values) making it required
+    # False for a field whose meaning is left to each system's configuration (Concur custom
+    # fields): a value that does not read as `type` is kept, staging reads it as NULL and
+    # the entry that needs it is unmapped with the value in the reason (DIALECTS.md D3).
+    quarantine: bool = True
 
     @property
     def name(self) -> str:

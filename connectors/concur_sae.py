@@ -13,7 +13,10 @@ configuration may put personal data anywhere (Cornell's extracts carry e-mail ad
 263/264). The travel details Concur leaves to configuration are read from the positions of
 `custom_field_map` (defaults: this project's convention, positions 82-87), overridable with
 `GREENBLUE_CONCUR_CUSTOM_FIELDS`. They stay text: a value that does not parse as what the
-map says makes its entry unmapped downstream, never the line quarantined or the file rejected.
+map says makes its entry unmapped downstream, never the line quarantined or the file rejected
+(Cornell's extracts hold `Employee` where our map reads room nights, on every line, meals
+included). Room nights and distance are declared numbers with `quarantine=False`: staging
+reads them with `to_double`, which gives NULL for such text, and the entry's reason quotes it.
 """
 
 import os
@@ -98,8 +101,8 @@ CUSTOM_FIELDS: dict[str, tuple[Column, int]] = {
     "ticket_number": (Column("Ticket Number"), 82),
     "routing": (Column("Routing"), 83),
     "class_of_service": (Column("Class of Service"), 84),
-    "room_nights": (Column("Room Nights"), 85),
-    "distance": (Column("Distance"), 86),
+    "room_nights": (Column("Room Nights", "decimal", quarantine=False), 85),
+    "distance": (Column("Distance", "decimal", quarantine=False), 86),
     "distance_unit": (Column("Distance Unit"), 87),
 }
 DEFAULT_CUSTOM_FIELD_MAP: dict[str, int] = {k: p for k, (_, p) in CUSTOM_FIELDS.items()}

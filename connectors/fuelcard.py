@@ -67,7 +67,9 @@ TRANSACTIONS = Table(
         Column("Transaction Currency"),
         Column("Invoice Currency"),
         Column("Exchange Rate", "decimal"),
-        Column("Odometer"),
+        # No figure uses it: an unreadable reading is kept (NULL in staging), never the
+        # fuel it came with quarantined.
+        Column("Odometer", "int", quarantine=False),
         Column("Credit Debit", "enum", required=True, values=("D", "C")),
         Column("Refund Flag", "enum", values=("Y", "N")),
         Column("Original Transaction ID"),

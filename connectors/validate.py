@@ -53,6 +53,24 @@ def number_pattern(dialect: Dialect) -> str:
     return r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
 
 
+# The largest magnitudes staging reads (dbt_project/macros/numbers.sql): whole numbers as
+# INTEGER or BIGINT, other numbers below 10^15 (DECIMAL(18,2) money, exact as a double).
+INT_RANGES = {"int": (-(2**31), 2**31 - 1), "bigint": (-(2**63), 2**63 - 1)}
+MAX_INTEGER_DIGITS = 15
+
+
+def ascii_only(value: pl.Expr) -> pl.Expr:
+    """`\\d` in a pattern also matches Arabic-Indic and other digits; no cast reads those."""
+    return ~value.str.contains(r"[^\x00-\x7f]")
+
+
+def integer_digits(value: pl.Expr, dialect: Dialect) -> pl.Expr:
+    """How many digits a number has before its decimal mark, leading zeros aside."""
+    mark = "," if dialect.decimal_comma else "."
+    whole = value.str.split(mark).list.first()
+    return whole.str.replace_all(r"[^0-9]", "").str.strip_chars_start("0").str.len_chars()
+
+
 def parse_date(col: str, dialect: Dialect) -> pl.Expr:
     """The date a cell holds in any of the dialect's formats, an ISO timestamp or a serial."""
     text = pl.col(col).str.strip_chars()
@@ -95,13 +113,28 @@ def failures(column: Column, dialect: Dialect) -> list[tuple[pl.Expr, str]]:
         applies = pl.col(other).str.strip_chars().str.to_uppercase().is_in(list(values))
         checks.append((~present & applies, f"{header} is empty (required for {'/'.join(values)})"))
     value = pl.col(name).str.strip_chars()
-    if column.type == "int":
+    if not column.quarantine:
+        return checks
+    if column.type in INT_RANGES:
+        whole = value.str.contains(r"^[+-]?[0-9]+$")
+        low, high = INT_RANGES[column.type]
+        number = value.cast(pl.Int64, strict=False)
+        checks.append((present & ~whole, f"{header} is not a whole number"))
         checks.append(
-            (present & ~value.str.contains(r"^[+-]?\d+$"), f"{header} is not a whole number")
+            (
+                present & whole & ~(number.is_between(low, high)).fill_null(False),
+                f"{header} is not a whole number from {low:,} to {high:,}",
+            )
         )
     elif column.type == "decimal":
+        readable = value.str.contains(number_pattern(dialect)) & ascii_only(value)
+        checks.append((present & ~readable, f"{header} is not a number"))
         checks.append(
-            (present & ~value.str.contains(number_pattern(dialect)), f"{header} is not a number")
+            (
+                present & readable & (integer_digits(value, dialect) > MAX_INTEGER_DIGITS),
+                f"{header} has more than {MAX_INTEGER_DIGITS} digits before the decimal mark "
+                "(no quantity or amount is that large: check the export's number format)",
+            )
         )
     elif column.type == "date":
         formats = ", ".join(f.replace("%", "") for f in dialect.date_formats)

@@ -1,15 +1,15 @@
 {#
     Text from the raw tables to a DATE. Connectors pass dates on as ISO `YYYY-MM-DD`,
     `DD-MMM-YYYY` with English month abbreviations (`05-Mar-2024`), or an Excel
-    1900-system serial number (`45356`); anything else is NULL. Engine-specific, hence
-    dispatched.
+    1900-system serial number (`45356`); anything else (`2024-02-30`) is NULL, never an
+    error. Engine-specific, hence dispatched.
 #}
 {% macro parse_date(column) -%}
     {{ return(adapter.dispatch('parse_date')(column)) }}
 {%- endmacro %}
 
 {% macro default__parse_date(column) -%}
-    {{ dbt.safe_cast(clean_text(column), 'date') }}
+    {{ try_cast_as(clean_text(column), 'date') }}
 {%- endmacro %}
 
 {#
@@ -23,10 +23,10 @@
         case
             when regexp_full_match(trim({{ column }}), '[0-9]{1,6}')
                 then case
-                    when cast(trim({{ column }}) as integer) >= 61
-                        then date '1899-12-30' + cast(trim({{ column }}) as integer)
-                    when cast(trim({{ column }}) as integer) between 1 and 59
-                        then date '1899-12-31' + cast(trim({{ column }}) as integer)
+                    when try_cast(trim({{ column }}) as integer) >= 61
+                        then date '1899-12-30' + try_cast(trim({{ column }}) as integer)
+                    when try_cast(trim({{ column }}) as integer) between 1 and 59
+                        then date '1899-12-31' + try_cast(trim({{ column }}) as integer)
                 end
         end
     )

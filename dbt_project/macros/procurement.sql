@@ -11,13 +11,16 @@
         when {{ clean_text(column) }} is null then null
         else
             (case when trim({{ column }}) like '%-' or trim({{ column }}) like '-%' then -1 else 1 end)
-            * try_cast(
-                case
-                    when {{ decimal_separator }} = ','
-                        then replace(replace(trim(trim({{ column }}), '+-'), '.', ''), ',', '.')
-                    else replace(trim(trim({{ column }}), '+-'), ',', '')
-                end as {{ target_type }}
-            )
+            * {{ bounded(try_cast_as(erp_number_text(column, decimal_separator), target_type)) }}
+    end
+{%- endmacro %}
+
+{# The digits of an ERP number with `.` as decimal mark, without sign or grouping. #}
+{% macro erp_number_text(column, decimal_separator) -%}
+    case
+        when {{ decimal_separator }} = ','
+            then replace(replace(trim(trim({{ column }}), '+-'), '.', ''), ',', '.')
+        else replace(trim(trim({{ column }}), '+-'), ',', '')
     end
 {%- endmacro %}
 

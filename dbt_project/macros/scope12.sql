@@ -1,7 +1,7 @@
 {#
     Parsing helpers for the scope 1 and 2 sources (fuel cards, generator logs, utility
     bills, refrigerant logs). The connectors have already quarantined anything these
-    cannot read, so a NULL here means an empty cell.
+    cannot read, so a NULL here means an empty cell (or a value outside `number_limit()`).
 #}
 
 {# A date in any of the given strptime formats (the dialect's formats, in order). #}
@@ -19,6 +19,10 @@
     (`12,50-`) is a negative number.
 #}
 {% macro number_with_separator(column, separator) -%}
+    {{ bounded(number_with_separator_unbounded(column, separator)) }}
+{%- endmacro %}
+
+{% macro number_with_separator_unbounded(column, separator) -%}
     (
         case when trim({{ column }}) like '%-' then -1 else 1 end
         * try_cast(
@@ -60,6 +64,10 @@
     (ambiguous `1,250` never gets here: the connector quarantined it).
 #}
 {% macro manual_number(column) -%}
+    {{ bounded(manual_number_unbounded(column)) }}
+{%- endmacro %}
+
+{% macro manual_number_unbounded(column) -%}
     try_cast(
         case
             when {{ manual_number_text(column) }} like '%.%' and {{ manual_number_text(column) }} like '%,%'

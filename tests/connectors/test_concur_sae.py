@@ -202,6 +202,33 @@ def test_unreadable_values_quarantine_the_line_with_reasons(key):
     assert "Journal Amount is not a number" in reasons[4]
 
 
+def test_numbers_no_cast_reads_quarantine_the_line(key):
+    """Staging reads what the connector lets through: no Arabic-Indic digits, no number of
+    more than 15 digits before the point, no sequence number beyond INTEGER."""
+    lines = [
+        detail({3: "2", 65: "١٫٠"}),
+        detail({3: "3", 121: "99999999999999999999999"}),
+        detail({3: "99999999999"}),
+    ]
+    table = load(extract([detail(), *lines]), key)
+    assert table.rows.height == 1
+    reasons = table.quarantine.sort("source_row").get_column("reason").to_list()
+    assert reasons[0] == "Exchange Rate is not a number"
+    assert reasons[1].startswith("Transaction Amount has more than 15 digits")
+    assert reasons[2] == (
+        "Sequence Number is not a whole number from -2,147,483,648 to 2,147,483,647"
+    )
+
+
+def test_a_custom_field_holding_text_keeps_its_line(key):
+    """Room nights and distance are numbers in our map; Cornell's configuration puts
+    `Employee` at 85. The line loads; its entry is unmapped with that value downstream."""
+    table = load(extract([detail({85: "Employee", 86: "N"})]), key)
+    assert table.quarantine.height == 0
+    assert column(table, "room_nights") == ["Employee"]
+    assert column(table, "distance") == ["N"]
+
+
 def test_negative_credit_lines_and_unknown_payment_codes_load(key):
     debit = detail()
     credit = detail({3: "2", 167: "CR", 168: "-4.2500", 162: "Employee", 164: "Company"})

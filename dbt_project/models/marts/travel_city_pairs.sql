@@ -2,6 +2,8 @@
     The city pairs flown most by each organization and year (both directions together),
     ranked by t CO2e: where a travel strategy (meetings moved, rail, fewer trips) bites.
     Agency segments with both airports resolved; top 10 per organization and year.
+    Sums and the average distance go through `exact_sum`: a rebuild of the same rows gives
+    bit-identical figures whatever order DuckDB's threads add them in.
 #}
 with
 
@@ -43,7 +45,7 @@ pairs as (
         reporting_year,
         least(origin_city, destination_city) || ' – ' || greatest(origin_city, destination_city) as city_pair,
         count(*) as flights,
-        avg(distance_km) as avg_distance_km,
+        {{ exact_sum('distance_km') }} / count(distance_km) as avg_distance_km,
         {{ exact_sum('kg_co2e') }} / 1000.0 as t_co2e
 
     from named

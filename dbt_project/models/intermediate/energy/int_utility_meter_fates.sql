@@ -243,7 +243,7 @@ netted_totals as (
 
     select
         netted_into_row_key,
-        sum(quantity_converted) as netted_quantity,
+        cast({{ exact_sum('quantity_converted') }} as {{ type_double() }}) as netted_quantity,
         count(*) as netted_rows
 
     from fated

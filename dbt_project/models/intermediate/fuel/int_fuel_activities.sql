@@ -175,6 +175,7 @@ final as (
                     "'no grid factor for country '''", "coalesce(country_code, '')",
                     "''' in or before '", 'cast(reporting_year as varchar)'
                 ]) }}
+            when lookup_factor_id is null then 'no fuel type or product to find a factor by'
             else {{ dbt.concat([
                 "'no factor '''", 'lookup_factor_id', "''' in factor set '''",
                 "'" ~ var('factor_set') ~ "'", "''''"

@@ -114,7 +114,9 @@ net as (
 
     select
         purchases.source_row_key,
-        purchases.quantity_converted + coalesce(sum(reversals.quantity_converted), 0) as net_quantity,
+        purchases.quantity_converted
+        + coalesce(cast({{ exact_sum('reversals.quantity_converted') }} as {{ type_double() }}), 0)
+            as net_quantity,
         count(reversals.source_row_key) as reversal_count
 
     from purchases

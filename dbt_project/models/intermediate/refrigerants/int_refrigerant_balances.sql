@@ -37,7 +37,7 @@ balances as (
         bool_and(is_known_gas) as is_known_gas,
         max(gas_boundary) as gas_boundary,
         min(service_date) as first_service_date,
-        sum(balance_kg) as balance_kg,
+        cast({{ exact_sum('balance_kg') }} as {{ type_double() }}) as balance_kg,
         count(*) as service_rows,
         max(data_quality) as data_quality,
         max(case when service_rank = 1 then source_row_key end) as first_row_key,

@@ -10,7 +10,10 @@
 
     Units through factors/unit_conversions.csv (lb x 0.45359237, g / 1000); a missing
     unit is kg, data quality 3. Gas names through factors/refrigerant_gases.csv. The same
-    row delivered again in another file counts once (`duplicate`).
+    row delivered again in another file counts once (`duplicate`). A row without a
+    readable service date or equipment id (its `cast_issue` says which cell) is in no
+    balance (`unreadable`): the connector quarantines such rows, so only a row loaded by
+    an older connector gets here.
 #}
 with
 
@@ -109,6 +112,7 @@ final as (
         end as balance_kg,
         case
             when copy_number > 1 then 'duplicate'
+            when service_date is null or equipment_id is null then 'unreadable'
             when service_type not in ('TOP-UP', 'LEAK REPAIR', 'RECOVERY', 'DISPOSAL') then 'no_emissions'
             when gas_boundary = 'none' then 'no_emissions'
             else 'balance'

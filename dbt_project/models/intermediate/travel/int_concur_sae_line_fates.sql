@@ -56,7 +56,7 @@ ranked as (
             partition by org_code, report_key
             order by
                 batch_date desc,
-                {{ dbt.safe_cast('batch_id', 'bigint') }} desc nulls last,
+                {{ try_cast_as('batch_id', 'bigint') }} desc nulls last,
                 file_first_seen_at asc,
                 source_file_id asc
         ) as kept_file_id

@@ -52,11 +52,11 @@ renamed as (
         {{ number_with_separator('source.quantity', 'source.decimal_separator') }} as quantity,
         {{ clean_code('source.unit') }} as unit,
         {{ number_with_separator('source.unit_price', 'source.decimal_separator') }} as unit_price,
-        cast({{ number_with_separator('source.net_amount', 'source.decimal_separator') }} as {{ type_money() }})
+        {{ try_cast_as(number_with_separator('source.net_amount', 'source.decimal_separator'), type_money()) }}
             as net_amount,
-        cast({{ number_with_separator('source.vat_amount', 'source.decimal_separator') }} as {{ type_money() }})
+        {{ try_cast_as(number_with_separator('source.vat_amount', 'source.decimal_separator'), type_money()) }}
             as vat_amount,
-        cast({{ number_with_separator('source.gross_amount', 'source.decimal_separator') }} as {{ type_money() }})
+        {{ try_cast_as(number_with_separator('source.gross_amount', 'source.decimal_separator'), type_money()) }}
             as gross_amount,
         {{ clean_code('source.transaction_currency') }} as transaction_currency,
         {{ clean_code('source.invoice_currency') }} as invoice_currency,

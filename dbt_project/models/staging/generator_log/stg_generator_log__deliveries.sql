@@ -47,7 +47,7 @@ renamed as (
         {{ manual_number('source.run_hours_end') }} as run_hours_end,
         {{ manual_number('source.unit_cost') }} as unit_cost,
         {{ clean_code('source.currency') }} as currency,
-        cast({{ manual_number('source.total_cost') }} as {{ type_money() }}) as total_cost,
+        {{ try_cast_as(manual_number('source.total_cost'), type_money()) }} as total_cost,
         {{ clean_text('source.remarks') }} as remarks
 
     from source

@@ -18,7 +18,7 @@ renamed as (
         summary,
         outcome,
         ecolabels,
-        cast(spend_usd as {{ type_money() }}) as spend_usd,
+        {{ try_cast_as('spend_usd', type_money()) }} as spend_usd,
         t_co2e_avoided_per_year,
         "references" as story_references
 

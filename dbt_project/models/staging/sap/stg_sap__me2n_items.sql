@@ -88,12 +88,14 @@ final as (
         case
             when is_scaled_by_100 then net_price_as_exported * 100 else net_price_as_exported
         end as net_price,
-        cast(case
-            when is_scaled_by_100 then net_order_value_as_exported * 100 else net_order_value_as_exported
-        end as {{ type_money() }}) as net_order_value,
-        cast(case
-            when is_scaled_by_100 then open_value_as_exported * 100 else open_value_as_exported
-        end as {{ type_money() }}) as open_value
+        {{ try_cast_as(
+            'case when is_scaled_by_100 then net_order_value_as_exported * 100 else net_order_value_as_exported end',
+            type_money()
+        ) }} as net_order_value,
+        {{ try_cast_as(
+            'case when is_scaled_by_100 then open_value_as_exported * 100 else open_value_as_exported end',
+            type_money()
+        ) }} as open_value
 
     from renamed
 
