@@ -78,6 +78,8 @@ def execute_run(force: bool = False) -> int:
         except RuntimeError as exc:  # another run holds the lock: refused, nothing touched
             print(f"greenblue: {exc}", file=sys.stderr)
             return 1
+        for note in lifecycle.settle(settings):
+            print(f"greenblue: {note}", file=sys.stderr)
         reason = None if force else lifecycle.skip_reason(settings)
         if reason:
             record_unchanged(settings, reason)
@@ -104,6 +106,11 @@ def execute_run(force: bool = False) -> int:
                 run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             )
         status, message, held = lifecycle.outcome(settings.work_db, result.run_id)
+        if status in ("running", "publishing"):  # stopped (Ctrl-C, SIGTERM) between steps
+            failed = [e.step_key for e in result.all_events if e.is_step_failure]
+            message = "stopped before publication" + (f": {', '.join(failed)}" if failed else "")
+            lifecycle.record_blocked(settings, result.run_id, message)
+            status, message, held = lifecycle.outcome(settings.work_db, result.run_id)
         failed_checks = [
             f"{'/'.join(e.asset_key.path)}:{e.check_name}"
             for e in result.get_asset_check_evaluations()

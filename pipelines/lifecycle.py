@@ -45,6 +45,15 @@ def begin(
     return notes
 
 
+def settle(settings: Settings) -> list[str]:
+    """Settle what a killed run left, before deciding whether anything changed."""
+    if not settings.work_db.exists():
+        return []
+    with warehouse.session(settings.work_db) as con:
+        warehouse.ensure_schema(con)
+        return publication.recover(con, settings.warehouse, run_id="")
+
+
 def record_blocked(settings: Settings, run_id: str, reason: str) -> None:
     """The run published nothing: say why, and drop what it staged for publication."""
     if not settings.work_db.exists():

@@ -111,7 +111,8 @@ def stage(con: duckdb.DuckDBPyConnection, run_id: str, held: set[str]) -> dict[s
     con.execute(f"create schema {schema}")
     orgs = sorted(held)
     kept: dict[str, str] = {}
-    mine = "org_code not in (select unnest(?::varchar[]))"
+    # rows of no organization (an unallocated offset) are this run's
+    mine = "org_code is null or org_code not in (select unnest(?::varchar[]))"
     theirs = "org_code in (select unnest(?::varchar[]))"
     for table in tables(con, "marts"):
         key = org_key(con, table)

@@ -26,6 +26,7 @@ th,td{border:1px solid #d5dde2;padding:.25rem .5rem}th{background:#eef3f6;text-a
 td.n{text-align:right;font-variant-numeric:tabular-nums}.meta{color:#555;font-size:.85rem}
 .ok{color:#2e7d32;font-weight:600}.off{color:#b71c1c;font-weight:600}nav a{margin-right:.8rem}
 .scroll{overflow-x:auto}.note{background:#f6f8fa;border-left:4px solid #99a8b2;padding:.4rem .8rem}
+.held{background:#fff4e5;border-left:4px solid #e65100;padding:.2rem .8rem}
 """
 
 
@@ -381,6 +382,28 @@ def stories_section(wh: Warehouse, org: str | None) -> list[str]:
     return [*out, f"<ul>{''.join(items)}</ul>"]
 
 
+def held_section(wh: Warehouse, prov: Provenance, org: str | None) -> list[str]:
+    """Organizations the last run held: their figures are those of an earlier publication."""
+    if not wh.has("ops.org_publication"):
+        return []
+    where = "and org_code = ?" if org else ""
+    _, rows = wh.rows(
+        "select org_code, reason from ops.org_publication where run_id = ? "
+        f"and status = 'held' and org_code <> '_system' {where} order by 1",
+        [prov.run_id, org] if org else [prov.run_id],
+    )
+    if not rows:
+        return []
+    items = "".join(
+        f"<li><strong>{escape(code)}</strong>: {escape(str(reason))}</li>" for code, reason in rows
+    )
+    return [
+        '<div class="held"><h2>Held in the latest run</h2><p>A blocking check failed on '
+        "these organizations' new data: the figures shown for them are those of their last "
+        f"publication, until the data is corrected.</p><ul>{items}</ul></div>"
+    ]
+
+
 def index_body(wh: Warehouse, orgs: list[tuple]) -> list[str]:
     cols, rows = wh.rows(
         "select a.org_code, o.name, a.reporting_year, sum(a.t_co2e) as core_t_co2e, "
@@ -395,6 +418,7 @@ def index_body(wh: Warehouse, orgs: list[tuple]) -> list[str]:
         for code, name in orgs
     )
     return [
+        *held_section(wh, provenance(wh), None),
         "<h2>Organizations (latest year, core boundary)</h2>",
         table(cols, rows),
         f"<ul>{links}</ul>",
@@ -426,6 +450,7 @@ def build(served: Path, out: Path) -> list[Path]:
         )
         for code, name in orgs:
             body = [
+                *held_section(wh, prov, code),
                 *emissions_section(wh, code),
                 *progress_section(wh, code),
                 *restatement_section(wh, code),

@@ -29,7 +29,6 @@ from connectors.landing import scan
 from connectors.organizations import load_registry
 from pipelines import library, warehouse
 from pipelines.settings import DBT_PROJECT_DIR
-from reliability.landing_files import ROOT, Run, write_landing
 
 pytestmark = pytest.mark.slow
 
@@ -187,24 +186,3 @@ def test_no_activity_is_silently_zero(built):
         "count(*) filter (where factor_status = 'unmapped') from marts.fct_emissions",
     )
     assert counts[0][:2] == (0, 0) and counts[0][2] > 0
-
-
-REAL = ROOT.parent / "shared" / "real-exports" / "concur_sae" / "CU-CommunityApps__cu-kfs"
-
-
-@pytest.mark.skipif(not REAL.exists(), reason="../shared/real-exports is absent")
-def test_cornells_concur_extracts_publish_with_their_hotels_unmapped(tmp_path):
-    """The defect as found: Cornell's extracts stopped every organization's dbt build."""
-    files = {f"UNEP/travel/{p.name}": p.read_bytes() for p in sorted(REAL.glob("*Good*.txt"))}
-    files["UNEP/travel/ConcurStandardAccountingExtract.txt"] = (
-        REAL / "ConcurStandardAccountingExtract.txt"
-    ).read_bytes()
-    landing = write_landing(tmp_path / "landing", {"UNEP": "UN Environment Programme"}, files)
-    run = Run(tmp_path, landing).run()
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    loaded = run.query("select count(*) from ops.file_manifest where status = 'loaded'")
-    assert loaded == [(len(files),)]
-    hotels = run.query(
-        "select distinct unmapped_reason from marts.fct_emissions where activity_type = 'hotel'"
-    )
-    assert hotels == [("room nights 'Employee' is not a number (custom field room_nights)",)]

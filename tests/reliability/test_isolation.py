@@ -10,6 +10,7 @@ new served file are exactly those of the previous one; UNDP publishes.
 
 import shutil
 
+import duckdb
 import openpyxl
 import pytest
 
@@ -163,6 +164,16 @@ def test_the_held_organizations_published_figures_are_not_restated(runs):
     assert by_figure and all(len(v) == 1 for v in by_figure.values())
 
 
+def test_the_report_marks_the_held_organization(runs, tmp_path):
+    from report.site import build, org_filename
+
+    pages = {p.name: p.read_text() for p in build(runs["run"].served, tmp_path)}
+    assert "Held in the latest run" in pages[org_filename(HELD)]
+    assert "assert_no_flown_segment_counted_twice" in pages[org_filename(HELD)]
+    assert "Held in the latest run" not in pages[org_filename(FREE)]
+    assert HELD in pages["index.html"].split("Held in the latest run")[1].split("</div>")[0]
+
+
 def test_fixing_the_defect_publishes_the_held_organization_again(runs):
     """The focal point replaces the bad file with the original's content: the bad version is
     superseded, and the organization publishes again."""
@@ -178,3 +189,42 @@ def test_fixing_the_defect_publishes_the_held_organization_again(runs):
         [latest[0]],
     )
     assert statuses == [(FREE, "published"), (HELD, "published")]
+
+
+def test_a_rebuild_of_unchanged_inputs_is_bit_identical(runs, tmp_path):
+    """`greenblue run --force` over the same landing folder publishes the same rows in every
+    mart, value for value: sums of doubles that feed published figures add exactly
+    (`exact_sum`), whatever order DuckDB's threads reach the rows in."""
+    run = runs["run"]
+    before = tmp_path / "before.duckdb"
+    shutil.copyfile(run.served, before)
+    done = run.command("run", "--force")
+    assert done.returncode == 0, done.stderr[-3000:]
+    con = duckdb.connect()
+    con.execute(f"attach '{before}' as first (read_only)")
+    con.execute(f"attach '{run.served}' as second (read_only)")
+    tables = [
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() "
+            "where database_name = 'first' and schema_name = 'marts' order by 1"
+        ).fetchall()
+    ]
+    assert {"fct_emissions", "org_emissions_annual", "travel_city_pairs"} <= set(tables)
+    differ = {}
+    for table in tables:
+        a, b = f"first.marts.{table}", f"second.marts.{table}"
+        only = [
+            con.execute(
+                f"select count(*) from (select * from {x} except all select * from {y})"
+            ).fetchall()[0][0]
+            for x, y in ((a, b), (b, a))
+        ]
+        hashes = [
+            con.execute(f"select count(*), sum(hash(*columns(*))) from {x}").fetchall()[0]
+            for x in (a, b)
+        ]
+        if only != [0, 0] or hashes[0] != hashes[1]:
+            differ[table] = (only, hashes)
+    con.close()
+    assert not differ, differ

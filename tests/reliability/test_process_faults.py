@@ -1,6 +1,7 @@
 """A run killed (SIGKILL) during load, dbt or publication, then re-run: nothing doubled,
 nothing missing, and the served file is a valid warehouse at every moment."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -50,9 +51,29 @@ def marts(served: Path) -> list[list[tuple]]:
         con.close()
 
 
+def children_of(pid: int) -> list[str]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(stat.parent.name)
+    return found
+
+
+def running(pid: str) -> bool:
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
 def kill_when(env: dict[str, str], marker: str, sig: int = signal.SIGKILL) -> str:
-    """Start a run and send `sig` when `marker` shows in its log: SIGKILL to its whole
-    process group (nothing can clean up), another signal to the run's own process only."""
+    """Start a run and send `sig` to the run's own process when `marker` shows in its log.
+    After a SIGKILL (nothing can clean up) no child of the run may still be running: dbt
+    dies with its parent."""
     process = subprocess.Popen(
         [sys.executable, "-m", "pipelines.cli", "run"],
         env=env,
@@ -62,20 +83,25 @@ def kill_when(env: dict[str, str], marker: str, sig: int = signal.SIGKILL) -> st
         start_new_session=True,
     )
     seen = []
+    children = []
     for line in process.stderr:
         seen.append(line)
         if marker in line:
-            if sig == signal.SIGKILL:
-                os.killpg(process.pid, sig)
-            else:
-                process.send_signal(sig)
+            children = children_of(process.pid)
+            process.send_signal(sig)
             break
     process.stderr.read()
     process.wait(timeout=120)
     if sig == signal.SIGKILL:
         assert process.returncode == -signal.SIGKILL, "".join(seen[-20:])
+        deadline = time.monotonic() + 10
+        while any(running(c) for c in children) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [c for c in children if running(c)], "a child outlived the killed run"
     else:
         assert process.returncode != 0, "a terminated run never reports success"
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # whatever is left, so the test cleans up
     return "".join(seen)
 
 
@@ -87,11 +113,21 @@ def landing(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def clean(tmp_path_factory, landing) -> list[list[tuple]]:
-    root = tmp_path_factory.mktemp("clean")
-    env = env_for(root, landing)
+def published(tmp_path_factory, landing) -> dict[str, str]:
+    """A workspace after one clean run: its environment."""
+    env = env_for(tmp_path_factory.mktemp("clean"), landing)
     assert run(env).returncode == 0
-    return marts(root / "wh" / "greenblue.duckdb")
+    return env
+
+
+@pytest.fixture(scope="module")
+def clean(published) -> list[list[tuple]]:
+    return marts(Path(published["GREENBLUE_WAREHOUSE"]))
+
+
+def work_db(env: dict[str, str]) -> Path:
+    served = Path(env["GREENBLUE_WAREHOUSE"])
+    return served.parent / ".work" / served.name
 
 
 @pytest.mark.parametrize(
@@ -128,64 +164,19 @@ def test_killed_run_then_rerun_equals_a_clean_run(tmp_path, landing, clean, mark
     assert pending == [(0,)]
 
 
-def children_of(pid: int) -> list[str]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(stat.parent.name)
-    return found
+HOLDER = (
+    "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); "
+    "print('holding', flush=True); time.sleep(600)"
+)
 
 
-def test_a_killed_runs_dbt_child_dies_with_it(tmp_path, landing):
-    """SIGKILL to the run alone (not its process group): the kernel ends dbt too, so the
-    rerun never meets an orphan holding the working database."""
-    env = env_for(tmp_path, landing)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "run"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    for line in process.stderr:
-        if "Running dbt command" in line:
-            break
-    deadline = time.monotonic() + 30
-    while not (children := children_of(process.pid)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert children, "dbt runs as a child of the run"
-    process.kill()
-    process.wait(timeout=60)
-    process.stderr.close()
-    deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{c}").exists() for c in children) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    alive = [c for c in children if Path(f"/proc/{c}/status").exists()]
-    zombies = [c for c in alive if "zombie" in Path(f"/proc/{c}/status").read_text()]
-    assert set(alive) <= set(zombies), "no child of the killed run is still running"
-    rerun = run(env)
-    assert rerun.returncode == 0, rerun.stderr[-3000:]
-
-
-def test_an_orphan_holding_the_working_database_is_detected_and_stopped(tmp_path, landing):
+def test_an_orphan_holding_the_working_database_is_detected_and_stopped(published, clean):
     """A process left over from an earlier run (it carries the working database in its
     environment, as dbt does) still holds the file: the next run stops it and goes on."""
-    env = env_for(tmp_path, landing)
-    assert run(env).returncode == 0
-    work = tmp_path / "wh" / ".work" / "greenblue.duckdb"
+    work = work_db(published)
     orphan = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); "
-            "print('holding', flush=True); time.sleep(600)",
-            str(work),
-        ],
-        env={**env, "GREENBLUE_WORK_DB": str(work)},
+        [sys.executable, "-c", HOLDER, str(work)],
+        env={**published, "GREENBLUE_WORK_DB": str(work)},
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -193,7 +184,7 @@ def test_an_orphan_holding_the_working_database_is_detected_and_stopped(tmp_path
         assert orphan.stdout.readline().strip() == "holding"
         rerun = subprocess.run(
             [sys.executable, "-m", "pipelines.cli", "run", "--force"],
-            env=env,
+            env=published,
             capture_output=True,
             text=True,
             timeout=600,
@@ -202,20 +193,12 @@ def test_an_orphan_holding_the_working_database_is_detected_and_stopped(tmp_path
         assert orphan.wait(timeout=30) == -signal.SIGKILL
     finally:
         orphan.kill()
+    assert marts(Path(published["GREENBLUE_WAREHOUSE"])) == clean
 
 
-def test_another_process_holding_the_working_database_is_named_in_one_line(tmp_path, landing):
-    env = env_for(tmp_path, landing)
-    assert run(env).returncode == 0
-    work = tmp_path / "wh" / ".work" / "greenblue.duckdb"
+def test_another_process_holding_the_working_database_is_named_in_one_line(published):
     stranger = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); "
-            "print('holding', flush=True); time.sleep(600)",
-            str(work),
-        ],
+        [sys.executable, "-c", HOLDER, str(work_db(published))],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -223,7 +206,7 @@ def test_another_process_holding_the_working_database_is_named_in_one_line(tmp_p
         assert stranger.stdout.readline().strip() == "holding"
         rerun = subprocess.run(
             [sys.executable, "-m", "pipelines.cli", "run", "--force"],
-            env={**env, "GREENBLUE_LOCK_WAIT_SECONDS": "1"},
+            env={**published, "GREENBLUE_LOCK_WAIT_SECONDS": "1"},
             capture_output=True,
             text=True,
             timeout=600,
@@ -235,21 +218,19 @@ def test_another_process_holding_the_working_database_is_named_in_one_line(tmp_p
     assert f"held by process {stranger.pid}" in last and "Traceback" not in rerun.stderr
 
 
-def test_a_run_killed_after_its_swap_is_recorded_published_by_the_next(tmp_path, landing):
+def test_a_run_killed_after_its_swap_is_recorded_published_by_the_next(published, clean):
     """The crash window between the link swap and the run's `published` mark: the next run
     finds the link on that run's file and records it published, not interrupted."""
-    env = env_for(tmp_path, landing)
-    assert run(env).returncode == 0
-    served = tmp_path / "wh" / "greenblue.duckdb"
-    work = tmp_path / "wh" / ".work" / "greenblue.duckdb"
-    con = warehouse.connect(work)
-    (run_id,) = con.execute("select run_id from ops.runs").fetchall()[0]
+    served = Path(published["GREENBLUE_WAREHOUSE"])
+    con = warehouse.connect(work_db(published))
+    run_id = publication.last_published(con)
     con.execute("update ops.runs set status = 'publishing' where run_id = ?", [run_id])
     con.close()
     assert publication.current_run(served) == run_id
-    again = run(env)
+    again = run(published)
     assert again.returncode == 0, again.stderr[-3000:]
-    con = duckdb.connect(str(work), read_only=True)
-    statuses = con.execute("select status from ops.runs order by started_at").fetchall()
+    con = duckdb.connect(str(work_db(published)), read_only=True)
+    status = con.execute("select status from ops.runs where run_id = ?", [run_id]).fetchall()
     con.close()
-    assert statuses[0] == ("published",)
+    assert status == [("published",)]
+    assert marts(served) == clean
