@@ -24,3 +24,8 @@ def pseudonymise(column: pl.Series, key: bytes) -> pl.Series:
     distinct = distinct.filter(distinct.str.strip_chars() != "")
     mapping = {v: pseudonym(key, v) for v in distinct.to_list()}
     return column.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+def key_fingerprint(key: bytes) -> str:
+    """Names a key without revealing it: the warehouse stores this, never the key."""
+    return hmac.new(key, b"greenblue pseudonym key fingerprint", hashlib.sha256).hexdigest()[:16]

@@ -140,6 +140,21 @@ def execute_run(force: bool = False) -> int:
     return 0
 
 
+def cmd_repseudonymise(args: argparse.Namespace) -> int:
+    """Adopt a new pseudonym key: every loaded file is read again by the next run."""
+    from pipelines import lifecycle, warehouse
+
+    settings = load_settings()
+    settings.key_bytes  # noqa: B018 - the new key must be set
+    with warehouse.run_lock(settings.workdir):
+        files = lifecycle.repseudonymise(settings)
+    print(
+        f"{files} loaded files will be read again with the new key by the next "
+        "`greenblue run`; the old pseudonyms are gone from the working database"
+    )
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     return execute_run(force=args.force)
 
@@ -238,6 +253,11 @@ def parser() -> argparse.ArgumentParser:
         "(`greenblue bench --help` for its options)",
         add_help=False,
     )
+    k = sub.add_parser(
+        "repseudonymise",
+        help="adopt a new GREENBLUE_PSEUDONYM_KEY: the next run reads every loaded file again",
+    )
+    k.set_defaults(func=cmd_repseudonymise)
     s = sub.add_parser("dbt-sources", help="regenerate the dbt raw sources from the registry")
     s.add_argument("--check", action="store_true", help="exit 1 when the file is out of date")
     s.set_defaults(func=cmd_dbt_sources)

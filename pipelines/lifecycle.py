@@ -15,8 +15,10 @@
 import dagster as dg
 import duckdb
 
+from connectors import registry as dialects
+from connectors.pseudonym import key_fingerprint
 from pipelines import fingerprint, library, publication, warehouse
-from pipelines.settings import Settings, load_settings
+from pipelines.settings import ConfigError, Settings, load_settings
 
 
 def skip_reason(settings: Settings, unchanged: bool = True) -> str | None:
@@ -36,11 +38,74 @@ def skip_reason(settings: Settings, unchanged: bool = True) -> str | None:
     return None
 
 
+class KeyChanged(ConfigError):
+    """The pseudonym key is not the one the warehouse was built with."""
+
+
+def check_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    """One pseudonym key per warehouse: its fingerprint is stored by the first run, and a
+    run with another key is refused (old rows would keep old pseudonyms: a re-sent file would
+    count again, a traveller would become two). `greenblue repseudonymise` changes it."""
+    mine = key_fingerprint(key)
+    stored = con.execute("select fingerprint from ops.pseudonym_key").fetchall()
+    if not stored:
+        con.execute("insert into ops.pseudonym_key values (?, ?)", [mine, warehouse.now()])
+        return
+    if stored[0][0] != mine:
+        raise KeyChanged(
+            f"GREENBLUE_PSEUDONYM_KEY is not the key this warehouse was built with "
+            f"(stored fingerprint {stored[0][0]}, this key's {mine}): set the original key, "
+            "or run `greenblue repseudonymise` to read every file again with the new one"
+        )
+
+
+def repseudonymise(settings: Settings) -> int:
+    """Re-read every loaded file with the current key at the next run; returns how many.
+
+    Pseudonyms cannot be translated from one key to another (that is the point of a keyed
+    hash), so the rows are read again from the landing folder: every loaded file must still
+    be there, unchanged."""
+    with warehouse.session(settings.work_db) as con:
+        warehouse.ensure_schema(con)
+        loaded = con.execute(
+            "select file_id, relative_path, sha256 from ops.file_manifest "
+            "where status = 'loaded' order by relative_path"
+        ).fetchall()
+        missing = []
+        for _, relative, sha in loaded:
+            try:
+                if warehouse.sha256_regular(settings.landing / relative) != sha:
+                    missing.append(f"{relative} (changed)")
+            except OSError:
+                missing.append(f"{relative} (missing)")
+        if missing:
+            raise ConfigError(
+                f"{len(missing)} loaded file(s) are not in the landing folder as they were "
+                f"loaded, so their rows cannot be read again: {', '.join(missing[:10])}"
+            )
+        con.execute("begin")
+        for _, table in dialects.raw_tables():
+            con.execute(f"delete from raw.{table.name}")
+        con.execute("delete from ops.quarantine")
+        con.execute(
+            "update ops.file_manifest set status = 'pending', message = 'to be read again "
+            "with a new pseudonym key' where status = 'loaded'"
+        )
+        con.execute("delete from ops.pseudonym_key")
+        con.execute(
+            "insert into ops.pseudonym_key values (?, ?)",
+            [key_fingerprint(settings.key_bytes), warehouse.now()],
+        )
+        con.execute("commit")
+    return len(loaded)
+
+
 def begin(
     con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, factor_set: str, inputs: str
 ) -> list[str]:
     """Settle unfinished earlier runs, then record this one as running."""
     notes = publication.recover(con, settings.warehouse, run_id)
+    check_key(con, settings.key_bytes)
     warehouse.start_run(con, run_id, factor_set, inputs)
     return notes
 
@@ -51,7 +116,9 @@ def settle(settings: Settings) -> list[str]:
         return []
     with warehouse.session(settings.work_db) as con:
         warehouse.ensure_schema(con)
-        return publication.recover(con, settings.warehouse, run_id="")
+        notes = publication.recover(con, settings.warehouse, run_id="")
+        check_key(con, settings.key_bytes)
+        return notes
 
 
 def record_blocked(settings: Settings, run_id: str, reason: str) -> None:

@@ -17,6 +17,10 @@ def print_summary(served: Path, run_id: str, seconds: float, failed_checks: list
             "select status, count(*), coalesce(sum(rows_loaded), 0), "
             "coalesce(sum(rows_quarantined), 0) from ops.file_manifest group by 1 order by 1"
         ).fetchall()
+        waiting = con.execute(
+            "select relative_path, message from ops.file_manifest where status = 'waiting' "
+            "order by relative_path"
+        ).fetchall()
         orgs = con.execute(
             """
             select org_code, reporting_year,
@@ -37,6 +41,10 @@ def print_summary(served: Path, run_id: str, seconds: float, failed_checks: list
     print(
         "all files: " + ", ".join(f"{n} {s} ({r} rows, {q} quarantined)" for s, n, r, q in manifest)
     )
+    for relative, message in waiting[:20]:
+        print(f"waiting {relative}: {message}")
+    if len(waiting) > 20:
+        print(f"... and {len(waiting) - 20} more waiting files (ops.file_manifest)")
     print(f"{'org':<12}{'year':>6}{'t CO2e core':>14}{'optional':>12}{'unmapped':>10}")
     for org, year, core, optional, unmapped in orgs:
         print(f"{org:<12}{year:>6}{core or 0:>14.1f}{optional or 0:>12.1f}{unmapped or 0:>10}")

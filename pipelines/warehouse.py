@@ -96,6 +96,16 @@ create table if not exists ops.org_publication (
     status varchar not null,
     reason varchar
 );
+create table if not exists ops.file_identifiers (
+    file_id varchar not null,
+    org_code varchar not null,
+    kind varchar not null,
+    value varchar not null
+);
+create table if not exists ops.pseudonym_key (
+    fingerprint varchar not null,
+    since timestamp not null
+);
 create table if not exists ops.check_results (
     run_id varchar not null,
     check_name varchar not null,
@@ -271,6 +281,7 @@ class PlanSummary:
     rejected: int = 0
     duplicate: int = 0
     unchanged: int = 0
+    foreign: int = 0  # another organization's content or identifiers: waiting
 
 
 def plan(
@@ -289,11 +300,17 @@ def plan(
         ).fetchall()
     )
     rows = con.execute(
-        "select file_id, relative_path, sha256, size_bytes, mtime_ns, status "
+        "select file_id, relative_path, sha256, size_bytes, mtime_ns, status, org_code "
         "from ops.file_manifest where status <> 'superseded' order by first_seen_at, file_id"
     ).fetchall()
     current = {r[1]: r for r in rows}
-    active_sha = {r[2]: r[1] for r in rows if r[5] in ACTIVE}
+    # Content already counted, per organization: the same bytes count once per organization,
+    # and bytes another organization delivered first are never counted again for a second.
+    active_sha: dict[str, tuple[str, str]] = {}
+    for r in rows:
+        if r[5] in ACTIVE:
+            active_sha.setdefault(r[2], (r[1], r[6]))
+    planned_now: dict[str, str] = {}  # content first recorded in this run -> its file id
     summary = PlanSummary(seen=len(files))
     for f in files:
         seen_at = waiting.get(f.relative_path) or now()
@@ -319,10 +336,35 @@ def plan(
             )
             summary.unchanged += 1
             continue
-        if sha in active_sha and active_sha[sha] != f.relative_path:
-            message = f"same content as {active_sha[sha]}: counted once"
+        first_path, first_org = active_sha.get(sha, (f.relative_path, f.org_code))
+        if first_path != f.relative_path and first_org == f.org_code:
+            message = f"same content as {first_path}: counted once"
             record(con, f, sha, None, "duplicate", message, seen_at, run_id, previous)
             summary.duplicate += 1
+            continue
+        if first_path != f.relative_path:
+            if sha in planned_now:  # both new in this run: neither is counted until resolved
+                message = (
+                    f"same content as {f.relative_path}, delivered by {f.org_code} in the same "
+                    "run: counted for neither until the misfiled copy is removed"
+                )
+                wait(con, planned_now.pop(sha), message)
+                summary.new -= 1
+                summary.foreign += 1
+                log(f"waiting {first_path}: {message}")
+                message = (
+                    f"same content as {first_path}, delivered by {first_org} in the same run: "
+                    "counted for neither until the misfiled copy is removed"
+                )
+            else:
+                message = (
+                    f"same content as {first_path}, which {first_org} delivered first: not "
+                    f"counted for {f.org_code} as well; remove the misfiled copy (or the "
+                    "other) and it is read again next run"
+                )
+            record(con, f, sha, None, "waiting", message, seen_at, run_id, previous)
+            summary.foreign += 1
+            log(f"waiting {f.relative_path}: {message}")
             continue
         try:
             dialect = dialects.detect(detection_bytes(f), f.suffix, f.domain or "").name
@@ -331,8 +373,8 @@ def plan(
             summary.rejected += 1
             log(f"rejected {f.relative_path}: {exc}")
             continue
-        record(con, f, sha, dialect, "pending", None, seen_at, run_id, previous)
-        active_sha[sha] = f.relative_path
+        planned_now[sha] = record(con, f, sha, dialect, "pending", None, seen_at, run_id, previous)
+        active_sha[sha] = (f.relative_path, f.org_code)
         summary.new += 1
     return summary
 
@@ -375,11 +417,12 @@ def record(
     seen_at: dt.datetime,
     run_id: str,
     previous: tuple | None,
-) -> None:
-    """Insert one manifest row; a new version of a path names the row it supersedes."""
+) -> str:
+    """Insert one manifest row (returns its file id); a new version of a path names the row it
+    supersedes."""
     file_id = file_id_for(f.relative_path, sha or f"{f.size_bytes}:{f.mtime_ns}")
     supersedes = previous[0] if previous else None
-    if supersedes and status != "pending":
+    if supersedes and status not in ("pending", "waiting"):
         # The new version is not readable: the old rows leave the marts all the same, so the
         # sender sees the problem instead of last month's figures.
         con.execute(
@@ -405,6 +448,7 @@ def record(
             message,
         ],
     )
+    return file_id
 
 
 @dataclass
@@ -425,8 +469,12 @@ def load_pending(
     key: bytes,
     run_id: str,
     log: Log = print,
+    registered: dict[tuple[str, str], str] | None = None,
 ) -> LoadSummary:
-    """Read every pending file of one dialect into its raw tables, one transaction a file."""
+    """Read every pending file of one dialect into its raw tables, one transaction a file.
+
+    A file that carries another organization's identifiers (`registered`: (kind, value) ->
+    organization, from the registry's erp_ids) waits instead (`foreign_reason`)."""
     pending = con.execute(
         "select file_id, org_code, domain, relative_path, sha256, supersedes "
         "from ops.file_manifest where status = 'pending' and dialect = ? order by relative_path",
@@ -456,7 +504,18 @@ def load_pending(
             summary.rejected += 1
             log(f"[{i}/{len(pending)}] {relative}: rejected: {exc}")
             continue
+        carried = identifiers(result)
+        foreign = foreign_reason(con, org, carried, registered or {}, run_id)
+        if foreign:
+            wait(con, file_id, foreign)
+            summary.waiting += 1
+            log(f"[{i}/{len(pending)}] {relative}: {foreign}")
+            continue
         counts = store(con, file_id, org, supersedes, result, run_id)
+        con.executemany(
+            "insert into ops.file_identifiers values (?, ?, ?, ?)",
+            [(file_id, org, kind, value) for kind, value in sorted(carried)],
+        )
         summary.files += 1
         summary.rows_in += counts[0]
         summary.rows_loaded += counts[1]
@@ -467,6 +526,62 @@ def load_pending(
             f"{counts[2]} quarantined, {counts[3]} structural skipped"
         )
     return summary
+
+
+# Raw columns that name the organization an export belongs to, and what they are.
+IDENTIFIER_COLUMNS = {"buchungskreis": "SAP company code", "client_account": "agency client id"}
+
+
+def identifiers(result: dialects.FileRead) -> set[tuple[str, str]]:
+    """(kind, value) of every organization identifier the file's rows carry."""
+    found = set()
+    for t in result.tables:
+        for column, kind in IDENTIFIER_COLUMNS.items():
+            if column in t.rows.columns:
+                values = t.rows.get_column(column).drop_nulls().str.strip_chars().unique()
+                found |= {(kind, v) for v in values.to_list() if v}
+    return found
+
+
+def foreign_reason(
+    con: duckdb.DuckDBPyConnection,
+    org: str,
+    carried: set[tuple[str, str]],
+    registered: dict[tuple[str, str], str],
+    run_id: str,
+) -> str | None:
+    """Why a file looks like another organization's export, or None.
+
+    An identifier registered to another organization (`erp_ids`) decides; without one, a
+    file is foreign when every identifier it carries was seen before only in one or more
+    other organizations' files, loaded by earlier runs (within one run, load order would
+    decide)."""
+    for kind, value in sorted(carried):
+        owner = registered.get((kind, value))
+        if owner and owner != org:
+            return (
+                f"carries {kind} {value}, registered to {owner} (erp_ids): another "
+                "organization's export? It waits until it is moved or the registry says so"
+            )
+    unregistered = {c for c in carried if c not in registered}
+    if not unregistered or len(unregistered) < len(carried):
+        return None
+    seen = con.execute(
+        "select kind, value, list(distinct org_code order by org_code) "
+        "from ops.file_identifiers where kind || chr(31) || value in (select unnest(?)) "
+        "and file_id in (select file_id from ops.file_manifest where run_id <> ?) group by all",
+        [[f"{k}\x1f{v}" for k, v in carried], run_id],
+    ).fetchall()
+    owners = {(k, v): orgs for k, v, orgs in seen}
+    if len(owners) < len(carried) or any(org in orgs for orgs in owners.values()):
+        return None
+    others = sorted({o for orgs in owners.values() for o in orgs})
+    kinds = ", ".join(sorted({f"{k} {v}" for k, v in carried})[:5])
+    return (
+        f"carries {kinds}, seen before only in files of {', '.join(others)}: another "
+        "organization's export? It waits until it is moved, or until the registry's erp_ids "
+        "say whose it is"
+    )
 
 
 def wait(con: duckdb.DuckDBPyConnection, file_id: str, message: str) -> None:

@@ -352,11 +352,11 @@ class Run:
             "GREENBLUE_PSEUDONYM_KEY": KEY,
         }
 
-    def command(self, *args: str) -> subprocess.CompletedProcess:
+    def command(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         """`greenblue <args>` from the repository root, as an operator types it."""
         return subprocess.run(
             [sys.executable, "-m", "pipelines.cli", *args],
-            env=self.env,
+            env=env or self.env,
             cwd=ROOT,
             capture_output=True,
             text=True,
