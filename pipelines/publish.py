@@ -49,13 +49,14 @@ def published_warehouse(context: dg.AssetExecutionContext, greenblue: GreenblueR
     with warehouse.session(settings.work_db) as con:
         orgs = [r[0] for r in con.execute("select org_code from ops.organizations").fetchall()]
         kept = publication.stage(con, run_id, set(held))
-        con.executemany(
-            "insert into ops.org_publication values (?, ?, ?, ?)",
+        rows = (
             [(run_id, org, "held", "; ".join(held[org])[:2000]) for org in sorted(held)]
-            + [(run_id, org, "published", None) for org in orgs if org not in held]
+            + [(run_id, org, "published", None) for org in sorted(orgs) if org not in held]
             + [(run_id, SYSTEM, "held", "; ".join(f"{t}: {why}" for t, why in kept.items()))]
-            * bool(kept),
+            * bool(kept)
         )
+        for row in rows:
+            con.execute("insert into ops.org_publication values (?, ?, ?, ?)", row)
         history.record(con, run_id, greenblue.factor_set(), publication.snapshot_schema(run_id))
         message = f"{len(held)} organization(s) held: " + ", ".join(sorted(held)) if held else None
         warehouse.finish_run(con, run_id, "publishing", message)

@@ -512,10 +512,10 @@ def load_pending(
             log(f"[{i}/{len(pending)}] {relative}: {foreign}")
             continue
         counts = store(con, file_id, org, supersedes, result, run_id)
-        con.executemany(
-            "insert into ops.file_identifiers values (?, ?, ?, ?)",
-            [(file_id, org, kind, value) for kind, value in sorted(carried)],
-        )
+        for kind, value in sorted(carried):
+            con.execute(
+                "insert into ops.file_identifiers values (?, ?, ?, ?)", [file_id, org, kind, value]
+            )
         summary.files += 1
         summary.rows_in += counts[0]
         summary.rows_loaded += counts[1]

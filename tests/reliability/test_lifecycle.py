@@ -20,6 +20,7 @@ from pipelines.settings import load_settings
 from tests.reliability.landing_files import KEY, ROOT, Run
 
 pytestmark = pytest.mark.slow
+ORG = "UNEP"  # the organization the sample generator writes first
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def published(tmp_path_factory) -> Run:
     root = tmp_path_factory.mktemp("lifecycle")
     landing = root / "landing"
     generate(landing, orgs=1, rows=100, seed=5)
-    fuel = sorted((landing / "UNDP" / "fuel").iterdir())
+    fuel = sorted((landing / ORG / "fuel").iterdir())
     for late in fuel[-2:]:
         shutil.move(late, root / late.name)
     run = Run(root, landing).run()
@@ -55,7 +56,7 @@ def plan_then(run: Run, change) -> list[tuple]:
 def test_a_file_deleted_or_rewritten_after_planning_waits_then_loads(published):
     run = published
     late = sorted(run.root.glob("*.*"))
-    target = run.landing / "UNDP" / "fuel"
+    target = run.landing / ORG / "fuel"
     for f in late:
         shutil.copy(f, target / f.name)
     deleted, rewritten = (target / f.name for f in late)
@@ -78,7 +79,7 @@ def test_a_file_deleted_or_rewritten_after_planning_waits_then_loads(published):
     assert again.returncode == 0, again.stderr[-3000:]
     statuses = run.query(
         "select relative_path, status from ops.file_manifest where relative_path in (?, ?)",
-        [f"UNDP/fuel/{deleted.name}", f"UNDP/fuel/{rewritten.name}"],
+        [f"{ORG}/fuel/{deleted.name}", f"{ORG}/fuel/{rewritten.name}"],
     )
     assert sorted(s for _, s in statuses) == ["loaded", "loaded"]
     assert run.query("select count(*) from ops.file_manifest where status = 'waiting'") == [(0,)]
@@ -106,12 +107,12 @@ def test_the_schedule_and_the_sensor_skip_with_the_lifecycles_reasons(published,
     assert "registry" in sensor.skip_message
 
     monkeypatch.delenv("GREENBLUE_ORGS")
-    (run.landing / "UNDP" / "fuel" / "new.csv").write_text("x")
+    (run.landing / ORG / "fuel" / "new.csv").write_text("x")
     try:
         sensor = new_landing_files(dg.build_sensor_context(instance=instance))
         assert isinstance(sensor, dg.RunRequest)
     finally:
-        (run.landing / "UNDP" / "fuel" / "new.csv").unlink()
+        (run.landing / ORG / "fuel" / "new.csv").unlink()
 
 
 JOB_WITHOUT_CLI = textwrap.dedent(
