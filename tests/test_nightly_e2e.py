@@ -2,7 +2,9 @@
 
 Real files, real DuckDB, real dbt build and real Dagster runs, driven through the CLI in a
 separate process as the scheduler would. The runs build on each other (first run, re-run,
-re-delivered file, corrected file), so the module shares one landing folder.
+re-delivered file, corrected file), so the module shares one landing folder. The served
+file holds `marts`, `ops`, `factors` and `reference`; `raw`, `staging` and `intermediate`
+are read from the pipeline's working database (`<warehouse folder>/.work`), between runs.
 """
 
 import csv
@@ -41,6 +43,7 @@ class Pipeline:
         self.landing = root / "landing"
         self.truth = root / "truth"
         self.served = root / "served" / "greenblue.duckdb"
+        self.work_db = self.served.parent / ".work" / self.served.name
         self.env = {
             **os.environ,
             "GREENBLUE_LANDING": str(self.landing),
@@ -61,9 +64,24 @@ class Pipeline:
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
         return done
 
-    def query(self, sql: str, params=None) -> list[tuple]:
+    def query(self, sql: str, params=None, db: Path | None = None) -> list[tuple]:
+        """A read-only query on the served file, or on `db`."""
+        con = duckdb.connect(str(db or self.served), read_only=True)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+    def work_query(self, sql: str, params=None) -> list[tuple]:
+        """A read-only query on the working database (raw, staging, intermediate)."""
+        return self.query(sql, params, db=self.work_db)
+
+    def served_and_work_query(self, sql: str, params=None) -> list[tuple]:
+        """A read-only query on the served file with the working database attached, read-only,
+        as `work`: served tables by their schema, working ones as `work.<schema>.<table>`."""
         con = duckdb.connect(str(self.served), read_only=True)
         try:
+            con.execute("attach ? as work (read_only)", [str(self.work_db)])
             return con.execute(sql, params or []).fetchall()
         finally:
             con.close()
@@ -101,7 +119,7 @@ def test_every_loaded_file_reconciles(pipeline):
             header_rows = 0 if path.endswith(".json") else 1  # the header or EXTRACT line
         assert skipped >= header_rows, f"{path}: preamble and header rows are structural"
     per_file_raw = dict(
-        pipeline.query(
+        pipeline.work_query(
             "select file_id, sum(n) from (" + reconcile.raw_counts_sql() + ") group by 1"
         )
     )
@@ -129,7 +147,7 @@ def haversine_km(a, b) -> float:
 
 def test_every_flight_distance_is_its_great_circle(pipeline):
     airports = airportsdata.load("IATA")
-    rows = pipeline.query(
+    rows = pipeline.work_query(
         "select origin_iata, destination_iata, distance_km from intermediate.int_air_activities "
         "where distance_km is not null"
     )
@@ -137,9 +155,9 @@ def test_every_flight_distance_is_its_great_circle(pipeline):
     for origin, destination, km in rows:
         expected = haversine_km(airports[origin], airports[destination])
         assert km == pytest.approx(expected, rel=1e-9), (origin, destination)
-    flights = pipeline.query(
+    flights = pipeline.served_and_work_query(
         "select e.quantity, a.distance_km from marts.fct_emissions e "
-        "join intermediate.int_air_activities a on a.source_file_id = e.source_file_id "
+        "join work.intermediate.int_air_activities a on a.source_file_id = e.source_file_id "
         "and a.source_row = e.source_row and a.source_sheet = e.source_sheet "
         "where e.activity_type = 'air' and e.factor_status = 'mapped'"
     )
@@ -181,7 +199,7 @@ def test_flown_segments_match_the_generated_truth(pipeline):
                     )
                     expected[key] = expected.get(key, 0) + 1
     found = {}
-    for org, ticket, segment, day in pipeline.query(
+    for org, ticket, segment, day in pipeline.work_query(
         "select org_code, coalesce(ticket13, ''), segment_no, cast(departure_date as varchar) "
         "from intermediate.int_travel_ticket_row_fates where travel_mode = 'air' "
         "and fate = 'flown'"
@@ -227,29 +245,36 @@ def personal_values(landing: Path) -> set[str]:
 
 
 def test_no_personal_value_reaches_the_warehouse_or_the_output(pipeline):
+    """Neither the served file nor the working database (raw, staging, intermediate)."""
     personal = personal_values(pipeline.landing)
     assert len(personal) > 100
     con = duckdb.connect()
-    con.execute(f"attach '{pipeline.served}' as served (read_only)")
+    con.execute("attach ? as served (read_only)", [str(pipeline.served)])
+    con.execute("attach ? as work (read_only)", [str(pipeline.work_db)])
     con.execute("create table personal as select unnest(?) as v", [sorted(personal)])
     columns = con.execute(
-        "select table_schema, table_name, column_name from information_schema.columns "
-        "where table_catalog = 'served' and data_type = 'VARCHAR'"
+        "select table_catalog, table_schema, table_name, column_name "
+        "from information_schema.columns "
+        "where table_catalog in ('served', 'work') and data_type = 'VARCHAR'"
     ).fetchall()
+    schemas = {(catalog, schema) for catalog, schema, _, _ in columns}
+    assert {("work", "raw"), ("work", "staging"), ("work", "intermediate")} <= schemas
+    assert {("served", "marts"), ("served", "ops")} <= schemas
     assert len(columns) > 100
-    for schema, table, column in columns:
-        ref = f'served."{schema}"."{table}"."{column}"'
+    for catalog, schema, table, column in columns:
+        where = f"{catalog}: {schema}.{table}.{column}"
+        ref = f'{catalog}."{schema}"."{table}"."{column}"'
         found = con.execute(
-            f'select count(*) from served."{schema}"."{table}" where {ref} in '
+            f'select count(*) from {catalog}."{schema}"."{table}" where {ref} in '
             "(select v from personal)"
         ).fetchall()[0][0]
-        assert found == 0, f"personal value in {schema}.{table}.{column}"
+        assert found == 0, f"personal value in {where}"
         if column in ("_extra", "message", "value", "reason", "unmapped_reason", "fate_note"):
             leaked = con.execute(
-                f'select count(*) from served."{schema}"."{table}" t, personal p '
+                f'select count(*) from {catalog}."{schema}"."{table}" t, personal p '
                 f'where contains(t."{column}", p.v)'
             ).fetchall()[0][0]
-            assert leaked == 0, f"personal value inside {schema}.{table}.{column}"
+            assert leaked == 0, f"personal value inside {where}"
     log = (pipeline.served.parent / ".work" / "logs" / "last-run.log").read_text()
     for text in [*pipeline.outputs, log]:
         assert not [v for v in personal if v in text]

@@ -90,8 +90,9 @@ def test_each_organization_gets_at_most_its_need_and_a_short_pool_is_used_up(bui
 
 
 def test_blocking_offsets_check_catches_a_broken_allocation(built, tmp_path):
+    # the check reads staging, which is in the working database only: break a copy of it
     copy = tmp_path / "broken.duckdb"
-    shutil.copyfile(built.served, copy)
+    shutil.copyfile(built.served.parent / ".work" / built.served.name, copy)
     con = duckdb.connect(str(copy))
     try:
         assert reconcile_offsets.problems(con) == []

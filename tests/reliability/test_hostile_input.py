@@ -516,13 +516,14 @@ def test_the_run_publishes_with_every_hostile_item_rejected_or_loaded(hostile_ru
         f"{ORG}/travel/BCD_TravelData_202403.xlsx": "rejected",
         f"{ORG}/travel/damaged.xlsx": "rejected",
     }
-    stored = hostile_run.query(
+    stored = hostile_run.work_query(
         "select site_name, notes, contractor, refrigerant from raw.refrigerant_log "
         "where equipment_id = 'AC-2'"
     )
     assert stored == [(SCRIPT, SQL, FORMULA, IMAGE)]
     assert not list(hostile_run.root.rglob("PWNED")) and not (ROOT / "PWNED").exists()
-    assert not [v for v in raw_text(hostile_run.served) if "OUTSIDE-SECRET" in v]
+    for db in (hostile_run.served, hostile_run.work_db):  # raw is in the working database
+        assert not [v for v in raw_text(db) if "OUTSIDE-SECRET" in v], db
 
 
 def test_the_html_report_escapes_every_hostile_text(hostile_run):

@@ -5,8 +5,9 @@ where a Concur configuration may put them, at positions no column declares), no 
 a personal column (`Column.personal` of each dialect: traveller names, employee and driver
 ids, card numbers, mileage addresses, report names, technicians, certificates, vendors)
 and no e-mail address found in the input files appears in any VARCHAR column of any table
-of the served warehouse, in the HTML report (`greenblue report`) or in the run's output and
-log. The values are collected from the input files by each dialect's declared personal
+of the served warehouse or of the pipeline's working database (`raw`, `staging`,
+`intermediate` live only there), in the HTML report (`greenblue report`) or in the run's
+output and log. The values are collected from the input files by each dialect's declared personal
 columns, not from a list, and every declared personal column is found populated, so the
 check cannot pass by finding nothing.
 """
@@ -261,32 +262,43 @@ def test_every_declared_personal_column_is_found_populated_in_the_inputs(persona
     assert len(personal[("e-mail",)]) > 10
 
 
-def varchar_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+CATALOGS = ("served", "work")  # the served file and the working database, both read-only
+
+
+def varchar_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str]]:
     return con.execute(
-        "select table_schema, table_name, column_name from information_schema.columns "
-        "where table_catalog = 'served' and data_type = 'VARCHAR' order by all"
+        "select table_catalog, table_schema, table_name, column_name "
+        "from information_schema.columns "
+        "where table_catalog in (select unnest(?::varchar[])) and data_type = 'VARCHAR' "
+        "order by all",
+        [list(CATALOGS)],
     ).fetchall()
 
 
 def test_no_personal_value_is_in_any_text_column_of_the_warehouse(run, searched):
+    """Every text column of the served file and of the working database (between runs)."""
     con = duckdb.connect()
-    con.execute(f"attach '{run.served}' as served (read_only)")
+    con.execute("attach ? as served (read_only)", [str(run.served)])
+    con.execute("attach ? as work (read_only)", [str(run.work_db)])
     con.execute(
         "create table personal as select v, list_contains(?::varchar[], v) as inside "
         "from (select unnest(?::varchar[]) as v)",
         [sorted(searched.inside), searched.values],
     )
     columns = varchar_columns(con)
+    schemas = {(catalog, schema) for catalog, schema, _, _ in columns}
+    assert {("work", s) for s in ("raw", "staging", "intermediate", "marts", "ops")} <= schemas
+    assert {("served", s) for s in ("marts", "ops", "factors", "reference")} <= schemas
     assert len(columns) > 300
     leaks = []
-    for schema, table, column in columns:
-        ref = f'served."{schema}"."{table}"."{column}"'
+    for catalog, schema, table, column in columns:
+        ref = f'{catalog}."{schema}"."{table}"."{column}"'
         found = con.execute(
-            f'select distinct p.v from served."{schema}"."{table}" join personal p '
+            f'select distinct p.v from {catalog}."{schema}"."{table}" join personal p '
             f"on {ref} = p.v or (p.inside and contains({ref}, p.v)) "
             "limit 3"
         ).fetchall()
-        leaks += [f"{schema}.{table}.{column}: {v!r}" for (v,) in found]
+        leaks += [f"{catalog}: {schema}.{table}.{column}: {v!r}" for (v,) in found]
     con.close()
     assert not leaks
 
@@ -311,14 +323,14 @@ def test_pseudonymised_columns_hold_pseudonyms_only(run):
         for table in dialect.tables:
             for column in table.columns:
                 if column.personal == "pseudonymise":
-                    values = run.query(
+                    values = run.work_query(
                         f'select count(*), count(*) filter (where "{column.name}" not like '
                         f"'psn\\_%' escape '\\') from raw.{table.name} "
                         f'where "{column.name}" is not null'
                     )
                     assert values[0][0] > 0 and values[0][1] == 0, (table.name, column.name)
                 elif column.personal == "drop":
-                    present = run.query(
+                    present = run.work_query(
                         "select count(*) from information_schema.columns "
                         "where table_schema = 'raw' and table_name = ? and column_name = ?",
                         [table.name, column.name],
