@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from connectors.base import Column, Dialect, RejectedFile, Table, header_key
+from connectors.personal_columns import classify
 from connectors.pseudonym import pseudonymise
 from connectors.tabular import TextTable
 
@@ -219,6 +220,30 @@ def map_headers(frame: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[s
     return frame.rename(renames), extras
 
 
+def personal_extras(
+    frame: pl.DataFrame, extras: list[str], key: bytes
+) -> tuple[pl.DataFrame, list[str], dict[str, str]]:
+    """Pseudonymise or drop the extra columns whose header names personal data (SPEC 3.6).
+
+    The dialect does not declare them, so `connectors.personal_columns` judges each by its
+    header. Returns the frame, the extras still kept (pseudonymised ones included) and, per
+    treated header, what was done and why, for the read notes (headers only, never values).
+    """
+    kept, treated = [], {}
+    for col in extras:
+        rule = classify(re.sub(r"_\d+$", "", col))
+        if rule is None:
+            kept.append(col)
+        elif rule.treatment == "drop":
+            frame = frame.drop(col)
+            treated[col] = f"dropped ({rule.kind})"
+        else:
+            frame = frame.with_columns(pseudonymise(frame.get_column(col), key))
+            kept.append(col)
+            treated[col] = f"pseudonymised ({rule.kind})"
+    return frame, kept, treated
+
+
 def filled(col: str) -> pl.Expr:
     return pl.col(col).str.contains(r"\S").fill_null(False)
 
@@ -251,6 +276,7 @@ def structural(frame: pl.DataFrame, table: Table) -> pl.Series:
 def validate(text: TextTable, table: Table, dialect: Dialect, key: bytes) -> TableResult:
     """Split a text table into raw rows and quarantine entries."""
     frame, extras = map_headers(text.frame, table)
+    frame, extras, personal = personal_extras(frame, extras, key)
     if text.epoch_1904:
         frame = frame.with_columns(
             serial_1904_as_iso(c.name) for c in table.columns if c.type == "date"
@@ -300,4 +326,6 @@ def validate(text: TextTable, table: Table, dialect: Dialect, key: bytes) -> Tab
         "_extra",
     )
     notes = {"header_row": text.header_row, "encoding": text.encoding, "delimiter": text.delimiter}
+    if personal:
+        notes["personal_extra_columns"] = personal
     return TableResult(table, rows, quarantine, data.height, skipped, notes)
