@@ -14,9 +14,11 @@ import pytest
 from reliability.files import (
     CONCUR_DEFAULTS,
     TABULAR,
+    UTILITY_JSON,
     Export,
     concur_bytes,
     concur_detail,
+    json_bytes,
     read,
     read_export,
 )
@@ -244,6 +246,35 @@ def test_personal_extra_columns_are_pseudonymised_or_dropped_in_every_tabular_ex
     assert set(notes) == set(PERSONAL)
     assert notes["Traveller Email"] == "pseudonymised (e-mail)"
     assert notes["Passenger Home Address"] == "dropped (address)"
+
+
+def test_personal_keys_of_a_utility_statement_are_pseudonymised_or_dropped():
+    document = json.loads(json_bytes(UTILITY_JSON))
+    statement = document["statements"][0]
+    statement["contractId"] = "C-17"
+    statement["contact"] = {
+        "name": "Wanjiru Kamau",
+        "email": "w.kamau@un.org",
+        "homeAddress": "12 Riverside Drive, Nairobi",
+    }
+    statement["site"]["managerPhone"] = "+254 722 555 0101"
+    statement["meters"][0]["multiplier"] = 40
+
+    (table,) = read(json_bytes(document), ".json", "energy").tables
+
+    assert table.quarantine.is_empty()
+    assert_no_personal_value(
+        table, ["Wanjiru Kamau", "w.kamau@un.org", "Riverside Drive", "+254 722 555 0101"]
+    )
+    (extra,) = extras(table)
+    assert extra["statement.contractId"] == "C-17" and extra["meter.multiplier"] == "40"
+    assert extra["statement.contact.email"].startswith(PREFIX)
+    assert extra["statement.contact.name"].startswith(PREFIX)
+    assert extra["site.managerPhone"].startswith(PREFIX)
+    assert "statement.contact.homeAddress" not in extra
+    assert table.notes["personal_extra_columns"]["statement.contact.homeAddress"] == (
+        "dropped (address)"
+    )
 
 
 def test_values_at_positions_a_concur_extract_does_not_declare_never_reach_raw():
