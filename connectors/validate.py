@@ -60,6 +60,26 @@ INT_RANGES = {"int": (-(2**31), 2**31 - 1), "bigint": (-(2**63), 2**63 - 1)}
 MAX_INTEGER_DIGITS = 15
 
 
+def whole_number(value: pl.Expr, dialect: Dialect) -> pl.Expr:
+    """A whole-number cell as its sign and digits (`-1000`), null when it is none.
+
+    Plain digits everywhere. A dialect that groups thousands declares the pattern its whole
+    numbers follow (`whole_number_pattern`): SAP lists group them like any number and may
+    print a zero fraction, so in a decimal-comma file `1.000` and `1.000,00` are 1000, in a
+    decimal-point one `1,000` is (DIALECTS.md D1). Staging reads them by the same rule
+    (`erp_integer`, dbt_project/macros/procurement.sql).
+    """
+    plain = pl.when(value.str.contains(r"^[+-]?[0-9]+$")).then(value)
+    pattern = dialect.options.get("whole_number_pattern")
+    if pattern is None:
+        return plain
+    mark = "," if dialect.decimal_comma else "."
+    sign = pl.when(value.str.contains(r"^-|-$")).then(pl.lit("-")).otherwise(pl.lit(""))
+    digits = value.str.split(mark).list.first().str.replace_all(r"[^0-9]", "")
+    grouped = pl.when(value.str.contains(pattern) & ascii_only(value)).then(sign + digits)
+    return pl.coalesce(plain, grouped)
+
+
 def ascii_only(value: pl.Expr) -> pl.Expr:
     """`\\d` in a pattern also matches Arabic-Indic and other digits; no cast reads those."""
     return ~value.str.contains(r"[^\x00-\x7f]")
@@ -117,9 +137,10 @@ def failures(column: Column, dialect: Dialect) -> list[tuple[pl.Expr, str]]:
     if not column.quarantine:
         return checks
     if column.type in INT_RANGES:
-        whole = value.str.contains(r"^[+-]?[0-9]+$")
+        digits = whole_number(value, dialect)
+        whole = digits.is_not_null()
         low, high = INT_RANGES[column.type]
-        number = value.cast(pl.Int64, strict=False)
+        number = digits.cast(pl.Int64, strict=False)
         checks.append((present & ~whole, f"{header} is not a whole number"))
         checks.append(
             (
