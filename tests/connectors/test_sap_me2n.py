@@ -505,7 +505,8 @@ def test_a_line_priced_per_thousand_counts_its_spend_in_a_german_and_an_english_
         "ORGEN/procurement/ME2N_1000_20240630.csv": without_value("en", "1,000"),
     }
     landing = write_landing(tmp_path / "landing", files, ["ORGDE", "ORGEN"])
-    con = duckdb.connect(str(build_marts(tmp_path, landing)), read_only=True)
+    work_db = build_marts(tmp_path, landing, select="+fct_procurement_lines")
+    con = duckdb.connect(str(work_db), read_only=True)
     try:
         manifest = con.execute(
             "select org_code, rows_in, rows_loaded, rows_quarantined from ops.file_manifest "
