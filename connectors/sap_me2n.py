@@ -12,7 +12,9 @@ staging casts with the same rules:
 - `export_decimal_separator`: ALV amounts always carry two decimals, so the separator in
   front of the last two digits of the file's amount cells decides (`2.700,00` -> `,`,
   `2,700.00` -> `.`); a file with no such cell uses its language's default (English `.`,
-  otherwise `,`). Spreadsheet number cells arrive as `1234.5`;
+  otherwise `,`). Spreadsheet number cells arrive as `1234.5`. The other mark groups
+  thousands, in whole-number fields too: `Preiseinheit` `1.000` is one thousand in a
+  decimal-comma list (so is `1.000,00`), `1,000` in a decimal-point one;
 - `export_date_order`: `dmy` or `mdy` for dates written with `/` (dotted dates are always
   day first, ISO dates and date cells are unambiguous); the order most such cells can only
   be read in (a day above 12 in either position) decides, otherwise the language's default
@@ -63,6 +65,10 @@ from connectors.validate import TableResult, validate
 LANGUAGES = ("de", "en", "es", "technical")
 DECIMAL_COMMA_PATTERN = r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?-?$"
 DECIMAL_POINT_PATTERN = r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?-?$"
+# Whole numbers (`Preiseinheit`, `Position`) are grouped like the others; a fraction, if
+# printed, is zero: `1.000` and `1.000,00` are 1000 in a decimal-comma list.
+WHOLE_DECIMAL_COMMA_PATTERN = r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,0+)?-?$"
+WHOLE_DECIMAL_POINT_PATTERN = r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.0+)?-?$"
 
 
 def _column(spec: tuple, **kwargs) -> Column:
@@ -258,12 +264,16 @@ def cells(rows: list[list[object]], header_index: int, keep: list[bool], index: 
 def file_dialect(separator: str, order: str) -> Dialect:
     """The dialect as this one file is read: its number pattern and its date formats."""
     slash = "%m/%d/%Y" if order == "mdy" else "%d/%m/%Y"
+    comma = separator == ","
     return dataclasses.replace(
         DIALECT,
-        decimal_comma=separator == ",",
+        decimal_comma=comma,
         date_formats=("%d.%m.%Y", slash, "%Y-%m-%d"),
         options={
-            "number_pattern": DECIMAL_COMMA_PATTERN if separator == "," else DECIMAL_POINT_PATTERN
+            "number_pattern": DECIMAL_COMMA_PATTERN if comma else DECIMAL_POINT_PATTERN,
+            "whole_number_pattern": (
+                WHOLE_DECIMAL_COMMA_PATTERN if comma else WHOLE_DECIMAL_POINT_PATTERN
+            ),
         },
     )
 

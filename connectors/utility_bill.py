@@ -19,6 +19,7 @@ decided in the dbt models, from all files together.
 import csv
 import io
 import json
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 import polars as pl
@@ -99,6 +100,7 @@ DIALECT = Dialect(
     options={"variants": {".json": "utility_bill_json", ".csv": "utility_bill_csv"}},
 )
 TOP_LEVEL_KEYS = ("generatedAt", "statements")
+MAX_KEY_DEPTH = 8
 DECLARED_KEYS = {
     "statement": {
         "statementId", "statementType", "adjustsStatementId", "adjustmentMode", "providerName",
@@ -254,8 +256,25 @@ def flatten(document: dict) -> tuple[pl.DataFrame, list[dict]]:
 
 
 def undeclared(level: str, fields: dict) -> dict[str, str | None]:
-    """Keys D7 does not declare, as `level.key` columns: kept in `_extra`, never dropped."""
-    return {f"{level}.{k}": as_text(v) for k, v in fields.items() if k not in DECLARED_KEYS[level]}
+    """Keys D7 does not declare, as `level.key` columns kept in `_extra`.
+
+    An object under such a key gives a column per key (`statement.contact.email`), so each
+    value is judged by its own name and a personal one is pseudonymised or dropped
+    (`connectors/personal_columns.py`) instead of riding along inside an object's JSON text.
+    """
+    extra = {k: v for k, v in fields.items() if k not in DECLARED_KEYS[level]}
+    return dict(key_paths(level, extra))
+
+
+def key_paths(prefix: str, fields: dict, depth: int = 0) -> Iterator[tuple[str, str | None]]:
+    """(`prefix.key.subkey`, text) for every value of nested objects; lists stay JSON text,
+    and so do objects nested deeper than `MAX_KEY_DEPTH`."""
+    for key, value in fields.items():
+        path = f"{prefix}.{key}"
+        if isinstance(value, dict) and value and depth < MAX_KEY_DEPTH:
+            yield from key_paths(path, value, depth + 1)
+        else:
+            yield path, as_text(value)
 
 
 def period_problems(rows: pl.DataFrame) -> pl.DataFrame:

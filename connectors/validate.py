@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from connectors.base import Column, Dialect, RejectedFile, Table, header_key
+from connectors.personal_columns import classify
 from connectors.pseudonym import pseudonymise
 from connectors.tabular import TextTable
 
@@ -57,6 +58,26 @@ def number_pattern(dialect: Dialect) -> str:
 # INTEGER or BIGINT, other numbers below 10^15 (DECIMAL(18,2) money, exact as a double).
 INT_RANGES = {"int": (-(2**31), 2**31 - 1), "bigint": (-(2**63), 2**63 - 1)}
 MAX_INTEGER_DIGITS = 15
+
+
+def whole_number(value: pl.Expr, dialect: Dialect) -> pl.Expr:
+    """A whole-number cell as its sign and digits (`-1000`), null when it is none.
+
+    Plain digits everywhere. A dialect that groups thousands declares the pattern its whole
+    numbers follow (`whole_number_pattern`): SAP lists group them like any number and may
+    print a zero fraction, so in a decimal-comma file `1.000` and `1.000,00` are 1000, in a
+    decimal-point one `1,000` is (DIALECTS.md D1). Staging reads them by the same rule
+    (`erp_integer`, dbt_project/macros/procurement.sql).
+    """
+    plain = pl.when(value.str.contains(r"^[+-]?[0-9]+$")).then(value)
+    pattern = dialect.options.get("whole_number_pattern")
+    if pattern is None:
+        return plain
+    mark = "," if dialect.decimal_comma else "."
+    sign = pl.when(value.str.contains(r"^-|-$")).then(pl.lit("-")).otherwise(pl.lit(""))
+    digits = value.str.split(mark).list.first().str.replace_all(r"[^0-9]", "")
+    grouped = pl.when(value.str.contains(pattern) & ascii_only(value)).then(sign + digits)
+    return pl.coalesce(plain, grouped)
 
 
 def ascii_only(value: pl.Expr) -> pl.Expr:
@@ -116,9 +137,10 @@ def failures(column: Column, dialect: Dialect) -> list[tuple[pl.Expr, str]]:
     if not column.quarantine:
         return checks
     if column.type in INT_RANGES:
-        whole = value.str.contains(r"^[+-]?[0-9]+$")
+        digits = whole_number(value, dialect)
+        whole = digits.is_not_null()
         low, high = INT_RANGES[column.type]
-        number = value.cast(pl.Int64, strict=False)
+        number = digits.cast(pl.Int64, strict=False)
         checks.append((present & ~whole, f"{header} is not a whole number"))
         checks.append(
             (
@@ -219,6 +241,30 @@ def map_headers(frame: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[s
     return frame.rename(renames), extras
 
 
+def personal_extras(
+    frame: pl.DataFrame, extras: list[str], key: bytes
+) -> tuple[pl.DataFrame, list[str], dict[str, str]]:
+    """Pseudonymise or drop the extra columns whose header names personal data (SPEC 3.6).
+
+    The dialect does not declare them, so `connectors.personal_columns` judges each by its
+    header. Returns the frame, the extras still kept (pseudonymised ones included) and, per
+    treated header, what was done and why, for the read notes (headers only, never values).
+    """
+    kept, treated = [], {}
+    for col in extras:
+        rule = classify(re.sub(r"_\d+$", "", col))
+        if rule is None:
+            kept.append(col)
+        elif rule.treatment == "drop":
+            frame = frame.drop(col)
+            treated[col] = f"dropped ({rule.kind})"
+        else:
+            frame = frame.with_columns(pseudonymise(frame.get_column(col), key))
+            kept.append(col)
+            treated[col] = f"pseudonymised ({rule.kind})"
+    return frame, kept, treated
+
+
 def filled(col: str) -> pl.Expr:
     return pl.col(col).str.contains(r"\S").fill_null(False)
 
@@ -251,6 +297,7 @@ def structural(frame: pl.DataFrame, table: Table) -> pl.Series:
 def validate(text: TextTable, table: Table, dialect: Dialect, key: bytes) -> TableResult:
     """Split a text table into raw rows and quarantine entries."""
     frame, extras = map_headers(text.frame, table)
+    frame, extras, personal = personal_extras(frame, extras, key)
     if text.epoch_1904:
         frame = frame.with_columns(
             serial_1904_as_iso(c.name) for c in table.columns if c.type == "date"
@@ -300,4 +347,6 @@ def validate(text: TextTable, table: Table, dialect: Dialect, key: bytes) -> Tab
         "_extra",
     )
     notes = {"header_row": text.header_row, "encoding": text.encoding, "delimiter": text.delimiter}
+    if personal:
+        notes["personal_extra_columns"] = personal
     return TableResult(table, rows, quarantine, data.height, skipped, notes)

@@ -28,6 +28,18 @@
     cast({{ erp_number(column, decimal_separator, type_double()) }} as {{ type_double() }})
 {%- endmacro %}
 
+{#
+    A whole number (SAP `Preiseinheit`, `Position`) grouped like the file's other numbers:
+    `1.000` and `1.000,00` are 1000 where `,` is the decimal mark, `1,000` where `.` is
+    (connectors/validate.py `whole_number`). Only a zero fraction reads.
+#}
+{% macro erp_integer(column, decimal_separator="'.'") -%}
+    case
+        when regexp_full_match({{ erp_number_text(column, decimal_separator) }}, '[0-9]+(\.0*)?')
+            then {{ erp_number(column, decimal_separator, dbt.type_int()) }}
+    end
+{%- endmacro %}
+
 {# Money is DECIMAL(18,2) (METHOD.md); unit prices keep up to 6 decimals. #}
 {% macro erp_money(column, decimal_separator="'.'") -%}
     cast({{ erp_number(column, decimal_separator, 'decimal(18, 2)') }} as {{ type_money() }})

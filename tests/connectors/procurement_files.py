@@ -307,8 +307,9 @@ def write_landing(landing: Path, files: dict[str, bytes], orgs: list[str]) -> Pa
     return landing
 
 
-def build_marts(root: Path, landing: Path) -> Path:
-    """Load `landing` with the real assets and build every dbt model and data test.
+def build_marts(root: Path, landing: Path, select: str | None = None) -> Path:
+    """Load `landing` with the real assets and build every dbt model and data test (or only
+    those of the dbt `select` expression, to keep a test that needs one mart quick).
 
     Returns the working database. Runs in a subprocess so the environment (landing,
     warehouse, key) is the one a nightly run would have.
@@ -339,6 +340,7 @@ def build_marts(root: Path, landing: Path) -> Path:
             "--profiles-dir", str(ROOT / "dbt_project"),
             "--target-path", str(root / "dbt_target"), "--log-path", str(root / "dbt_logs"),
             "--exclude", "test_type:unit",
+            *(["--select", select, "--indirect-selection", "cautious"] if select else []),
         ],
         env={**env, "GREENBLUE_WORK_DB": str(work_db)},
         cwd=ROOT,

@@ -30,8 +30,9 @@ from procurement_files import (
     write_landing,
 )
 
-from connectors import registry, sap_me2n
+from connectors import oracle_po, registry, sap_me2n
 from connectors.base import RejectedFile
+from connectors.validate import whole_number
 
 REAL = Path("/work/shared/real-exports/sap_po")
 ITEMS = "sap_me2n_items"
@@ -120,6 +121,78 @@ def test_a_number_in_the_wrong_format_is_quarantined_not_reread(key):
     wrong[16] = "1,35,0"
     table = items(read(me2n_csv(extra_rows=[(0, wrong)]), ".csv", key))
     assert reasons(table)[2] == "Nettopreis is not a number"
+
+
+# --- whole numbers grouped like the file's other numbers ------------------------------------
+
+# Screws priced per 1,000 pieces: 5,000 at 12.50 per 1,000 is 62.50 (DIALECTS.md D1:
+# `Preiseinheit` is an integer, and `.` groups thousands in a German list).
+PER_THOUSAND = ("4500012349", 10, "100123", "Acme Logistics Ltd", dt.date(2024, 3, 20),
+                "Schrauben M6", "Screws M6", "31161500", "5000", "ST", "PC", "12.50", "EUR",
+                1000, "62.50", "", "", "F")  # fmt: skip
+
+
+def per_thousand(lang: str, price_unit: str) -> list[str]:
+    row = me2n_row(PER_THOUSAND, lang)
+    row[18] = price_unit
+    return row
+
+
+@pytest.mark.parametrize(
+    ("lang", "price_unit"),
+    [("de", "1.000"), ("de", "1.000,00"), ("de", "1000"), ("en", "1,000"), ("en", "1,000.00")],
+)
+def test_a_price_unit_grouped_like_the_files_numbers_is_one_thousand(key, lang, price_unit):
+    """`Preiseinheit` `1.000` in a German list is one thousand, not a fraction: the line
+    loads (it was quarantined as "not a whole number") and its value checks out."""
+    data = me2n_csv(lang=lang, extra_rows=[(0, per_thousand(lang, price_unit))])
+
+    table = items(read(data, ".csv", key))
+
+    assert table.quarantine.height == 0
+    assert table.rows.height == len(LINES) + 1
+    assert column(table, "preiseinheit")[0] == price_unit  # raw keeps the text as exported
+    separator = column(table, "export_decimal_separator")[0]
+    assert separator == ("," if lang == "de" else ".")
+    assert sap_me2n.number(price_unit, separator) == 1000
+
+
+@pytest.mark.parametrize(
+    ("lang", "price_unit", "reason"),
+    [
+        ("de", "1.000,50", "Preiseinheit is not a whole number"),
+        ("de", "1.00", "Preiseinheit is not a whole number"),
+        ("en", "1,000.5", "Preiseinheit is not a whole number"),
+        # The other convention's grouping reads as a decimal mark: 1, which the line's value
+        # (62,50 for 5.000 at 12,50 per unit) contradicts.
+        ("de", "1,000", "Bestellnettowert 62,50 is not Bestellmenge x Nettopreis"),
+        ("en", "1.000", "Bestellnettowert 62.50 is not Bestellmenge x Nettopreis"),
+    ],
+)
+def test_a_price_unit_in_another_convention_is_quarantined_never_reread(
+    key, lang, price_unit, reason
+):
+    data = me2n_csv(lang=lang, extra_rows=[(0, per_thousand(lang, price_unit))])
+
+    table = items(read(data, ".csv", key))
+
+    assert table.rows.height == len(LINES)
+    assert reasons(table)[2].startswith(reason)
+
+
+def test_grouped_whole_numbers_are_the_sap_dialects_rule_only():
+    """Other dialects write whole numbers (Oracle line numbers, offset vintages) as plain
+    digits: `1,000` there stays not a whole number."""
+    cells = pl.DataFrame({"v": ["1000", "-7", "1.000", "1,000", "1.000,00", "١٠٠٠"]})
+
+    def read_with(dialect):
+        return cells.select(whole_number(pl.col("v"), dialect)).to_series().to_list()
+
+    assert read_with(oracle_po.DIALECT) == ["1000", "-7", None, None, None, None]
+    german = sap_me2n.file_dialect(",", "dmy")
+    assert read_with(german) == ["1000", "-7", "1000", "1", "1000", None]
+    english = sap_me2n.file_dialect(".", "mdy")
+    assert read_with(english) == ["1000", "-7", "1", "1000", None, None]
 
 
 # --- variants -------------------------------------------------------------------------------
@@ -410,3 +483,45 @@ def test_a_line_read_as_german_or_english_gives_the_same_mart_row(tmp_path):
     ).fetchall()
     assert annual == sums and len({spend for _, spend in annual}) == 1
     con.close()
+
+
+@pytest.mark.slow
+def test_a_line_priced_per_thousand_counts_its_spend_in_a_german_and_an_english_list(tmp_path):
+    """A list laid out without `Bestellnettowert`: staging takes quantity x net price / price
+    unit, reading `Preiseinheit` `1.000` (German) and `1,000` (English) as the connector did,
+    so the line counts 62.50 in either language (issue 14: such lines were quarantined and
+    their spend lost)."""
+    value = ME2N_DE.index("Bestellnettowert")
+
+    def without_value(lang: str, price_unit: str) -> bytes:
+        rows = [me2n_row(line, lang) for line in LINES] + [per_thousand(lang, price_unit)]
+        header = list(ME2N_DE if lang == "de" else ME2N_EN)
+        lines = [header, *rows]
+        text = "\r\n".join(";".join(c for i, c in enumerate(r) if i != value) for r in lines)
+        return (text + "\r\n").encode("cp1252")
+
+    files = {
+        "ORGDE/procurement/ME2N_1000_20240630.csv": without_value("de", "1.000"),
+        "ORGEN/procurement/ME2N_1000_20240630.csv": without_value("en", "1,000"),
+    }
+    landing = write_landing(tmp_path / "landing", files, ["ORGDE", "ORGEN"])
+    work_db = build_marts(tmp_path, landing, select="+fct_procurement_lines")
+    con = duckdb.connect(str(work_db), read_only=True)
+    try:
+        manifest = con.execute(
+            "select org_code, rows_in, rows_loaded, rows_quarantined from ops.file_manifest "
+            "order by org_code"
+        ).fetchall()
+        lines = con.execute(
+            "select org_code, price_unit from staging.stg_sap__me2n_items "
+            "where po_number = '4500012349' order by org_code"
+        ).fetchall()
+        spend = con.execute(
+            "select org_code, amount_original, currency from marts.fct_procurement_lines "
+            "where po_number = '4500012349' order by org_code"
+        ).fetchall()
+    finally:
+        con.close()
+    assert manifest == [("ORGDE", 7, 7, 0), ("ORGEN", 7, 7, 0)]
+    assert lines == [("ORGDE", 1000), ("ORGEN", 1000)]
+    assert spend == [("ORGDE", Decimal("62.50"), "EUR"), ("ORGEN", Decimal("62.50"), "EUR")]

@@ -19,6 +19,7 @@ TYPES = {
     "to_bigint": "bigint",
     "to_double": "decimal",
     "to_money": "decimal",
+    "erp_integer": "int",
     "erp_double": "decimal",
     "erp_money": "decimal",
     "erp_price": "decimal",

@@ -9,11 +9,14 @@ of the served warehouse or of the pipeline's working database (`raw`, `staging`,
 `intermediate` live only there), in the HTML report (`greenblue report`) or in the run's
 output and log. The values are collected from the input files by each dialect's declared personal
 columns, not from a list, and every declared personal column is found populated, so the
-check cannot pass by finding nothing.
+check cannot pass by finding nothing. The agency CSVs also carry two columns no dialect
+declares, the traveller's e-mail and home address: neither reaches raw in clear, `_extra`
+included (the working database, where raw lives).
 """
 
 import csv
 import io
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -167,6 +170,27 @@ def with_email_addresses(path: Path) -> None:
     path.write_bytes("\n".join(lines).encode(encoding))
 
 
+EXTRA_EMAIL, EXTRA_ADDRESS = "Traveller Email", "Passenger Home Address"
+
+
+def with_personal_extra_columns(path: Path) -> None:
+    """Append the traveller's e-mail and home address to every row of an agency CSV."""
+    text = path.read_bytes().decode("cp1252")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    header = rows[0]
+    name = header.index("Traveller Name")
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([*header, EXTRA_EMAIL, EXTRA_ADDRESS])
+    for number, row in enumerate(rows[1:], start=1):
+        if len(row) > name and row[name].strip():
+            surname, _, given = row[name].partition("/")
+            local = re.sub(r"[^a-z]+", ".", f"{given.split(' ')[0]}.{surname}".lower())
+            row = [*row, f"{local.strip('.') or 'staff'}@un.org", f"{number} Kirichwa Road"]
+        writer.writerow(row)
+    path.write_bytes(out.getvalue().encode("cp1252"))
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> Run:
     root = tmp_path_factory.mktemp("personal")
@@ -174,6 +198,8 @@ def run(tmp_path_factory) -> Run:
     generate(landing, orgs=2, rows=60, seed=11)
     for path in landing.rglob("extract_CES_SAE_*.txt"):
         with_email_addresses(path)
+    for path in landing.glob("*/travel/*TravelData*.csv"):
+        with_personal_extra_columns(path)
     done = Run(root, landing).run()
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     report = done.command("report", "--out", str(root / "site"))
@@ -336,3 +362,49 @@ def test_pseudonymised_columns_hold_pseudonyms_only(run):
                         [table.name, column.name],
                     )
                     assert present == [(0,)], (table.name, column.name)
+
+
+@pytest.fixture(scope="module")
+def extra_personal(run) -> dict[str, set[str]]:
+    """The values of the agency CSVs' undeclared personal columns, by header."""
+    values: dict[str, set[str]] = defaultdict(set)
+    for path in run.landing.glob("*/travel/*TravelData*.csv"):
+        rows = list(csv.reader(io.StringIO(decoded(path.read_bytes()), newline=""), delimiter=";"))
+        for header in (EXTRA_EMAIL, EXTRA_ADDRESS):
+            at = rows[0].index(header)
+            values[header] |= {r[at] for r in rows[1:] if len(r) > at and r[at]}
+    return values
+
+
+def test_personal_columns_no_dialect_declares_never_reach_raw_in_clear(run, extra_personal):
+    """Working database: the e-mails are pseudonyms in `_extra`, the addresses are dropped,
+    and neither value is in any text column of any raw table."""
+    assert extra_personal[EXTRA_EMAIL] and len(extra_personal[EXTRA_ADDRESS]) > 10
+    extras = [
+        json.loads(e)
+        for (e,) in run.work_query(
+            "select _extra from raw.tmc_air_segments where _extra is not null"
+        )
+    ]
+    emails = [e[EXTRA_EMAIL] for e in extras if EXTRA_EMAIL in e]
+    assert len(emails) > 10 and all(e.startswith("psn_") for e in emails)
+    assert not any(EXTRA_ADDRESS in e for e in extras)
+    con = duckdb.connect(str(run.work_db), read_only=True)
+    try:
+        columns = con.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'raw' and data_type = 'VARCHAR'"
+        ).fetchall()
+        values = sorted(set().union(*extra_personal.values()))
+        leaks = [
+            f"raw.{table}.{column}: {found}"
+            for table, column in columns
+            for (found,) in con.execute(
+                f'select distinct v from raw."{table}", unnest(?::varchar[]) as t(v) '
+                f'where contains("{column}", v) limit 3',
+                [values],
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    assert not leaks

@@ -38,7 +38,7 @@ renamed as (
         source._loaded_at as loaded_at,
 
         {{ clean_code('source.einkaufsbeleg') }} as po_number,
-        {{ to_integer('source.position') }} as po_line,
+        {{ erp_integer('source.position', 'source.export_decimal_separator') }} as po_line,
         {{ clean_code('source.einkaufsbelegart') }} as document_type,
         {{ clean_code('source.einkaufsbelegtyp') }} as document_category,
         {{ clean_code('source.buchungskreis') }} as company_code,
@@ -55,7 +55,7 @@ renamed as (
         {{ clean_code('source.bestellmengeneinheit') }} as order_unit,
         {{ erp_price('source.nettopreis', 'source.export_decimal_separator') }} as net_price_as_exported,
         {{ clean_code('source.waehrung') }} as currency,
-        {{ to_integer('source.preiseinheit') }} as price_unit,
+        {{ erp_integer('source.preiseinheit', 'source.export_decimal_separator') }} as price_unit,
         {{ erp_money('source.bestellnettowert', 'source.export_decimal_separator') }}
             as net_order_value_as_exported,
         {{ erp_double('source.noch_zu_liefern_menge', 'source.export_decimal_separator') }}
