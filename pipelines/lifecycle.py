@@ -127,7 +127,13 @@ def record_blocked(settings: Settings, run_id: str, reason: str) -> None:
         return
     with warehouse.session(settings.work_db) as con:
         status = con.execute("select status from ops.runs where run_id = ?", [run_id]).fetchall()
-        if not status or status[0][0] not in ("running", "publishing"):
+        if not status:  # failed before the run was recorded (a step beside `landing`)
+            warehouse.ensure_schema(con)
+            con.execute(
+                "insert into ops.runs (run_id, started_at, status) values (?, ?, 'running')",
+                [run_id, warehouse.now()],
+            )
+        elif status[0][0] not in ("running", "publishing"):
             return
         if publication.current_run(settings.warehouse) == run_id:  # failed after the swap
             publication.mark_published(con, run_id)

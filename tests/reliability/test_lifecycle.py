@@ -131,10 +131,10 @@ def test_a_run_the_daemon_starts_takes_the_lock_and_records_why_it_was_blocked(p
     """The job as the schedule or sensor launch it (no CLI): the resource holds the lock,
     and a failed step records the run `blocked` with the step and the error."""
     run = published
-    # DuckDB cannot work in 1 MB: the first step after the run is recorded fails.
+    # dbt is pointed at a target its profile lacks: the dbt step fails after the run began.
     done = subprocess.run(
         [sys.executable, "-c", JOB_WITHOUT_CLI],
-        env={**run.env, "GREENBLUE_MEMORY_LIMIT": "1MB"},
+        env={**run.env, "DBT_TARGET": "no-such-target"},
         cwd=ROOT,
         capture_output=True,
         text=True,
