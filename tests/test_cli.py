@@ -48,7 +48,7 @@ def test_dbt_sources_file_is_generated_from_the_registry():
 
 
 @pytest.mark.slow
-def test_failing_reconciliation_blocks_publication(tmp_path):
+def test_a_failing_reconciliation_holds_its_organization_or_blocks_publication(tmp_path):
     landing = tmp_path / "landing"
     generate(landing, orgs=1, rows=60, seed=11)
     served = tmp_path / "wh" / "greenblue.duckdb"
@@ -66,20 +66,41 @@ def test_failing_reconciliation_blocks_publication(tmp_path):
     assert hashlib.sha256(served.read_bytes()).hexdigest() == published
 
     work = tmp_path / "wh" / ".work" / "greenblue.duckdb"
+    emissions = "select * from marts.fct_emissions order by emission_id"
+    before = query(served, emissions)
     con = duckdb.connect(str(work))
     con.execute(  # a defect: the manifest no longer adds up for one file
         "update ops.file_manifest set rows_in = rows_in + 1 where file_id = "
         "(select min(file_id) from ops.file_manifest where status = 'loaded')"
     )
+    (org,) = con.execute("select org_code from ops.organizations").fetchall()[0]
     con.close()
 
-    blocked = cli("run", "--force", env=env)  # inputs unchanged: only --force rebuilds
+    held = cli("run", "--force", env=env)  # inputs unchanged: only --force rebuilds
+    assert held.returncode == 0, held.stderr[-2000:]
+    assert f"HELD {org}" in held.stdout and "reconciliation" in held.stdout
+    assert query(served, emissions) == before, "the held organization's rows stay served"
+    latest = "select status, orgs_held, message from ops.runs order by started_at desc limit 1"
+    assert query(work, latest)[0][:2] == ("published", org)
+
+    con = duckdb.connect(str(work))
+    con.execute(  # the same defect on a file of no organization: nobody to hold
+        "update ops.file_manifest set org_code = null where file_id = "
+        "(select min(file_id) from ops.file_manifest where status = 'loaded')"
+    )
+    con.close()
+    published = hashlib.sha256(served.read_bytes()).hexdigest()
+    blocked = cli("run", "--force", env=env)
     assert blocked.returncode == 1
     assert "BLOCKED" in blocked.stderr and "reconciliation" in blocked.stderr
     assert hashlib.sha256(served.read_bytes()).hexdigest() == published
-    con = duckdb.connect(str(work), read_only=True)
-    status = con.execute(
-        "select status, message from ops.runs order by started_at desc limit 1"
-    ).fetchall()
-    con.close()
-    assert status[0][0] == "blocked" and "reconciliation" in status[0][1]
+    status = query(work, latest)
+    assert status[0][0] == "blocked" and "reconciliation" in status[0][2]
+
+
+def query(path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
