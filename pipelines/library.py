@@ -270,9 +270,9 @@ def load_organizations(con: duckdb.DuckDBPyConnection, registry: Registry) -> di
         [
             {
                 "org_code": o.code,
-                "scope": str(t["scope"]),
-                "target_year": int(t["year"]),
-                "reduction_pct": float(t["reduction_pct"]),
+                "scope": t.scope,
+                "target_year": t.year,
+                "reduction_pct": t.reduction_pct,
             }
             for o in registry.organizations.values()
             for t in o.targets
