@@ -1,17 +1,20 @@
 """The organization registry (SPEC 1): YAML 1.2 values, one entry validated on its own,
-aliases limited.
+aliases limited, and the files of an organization held by its entry waiting in the manifest.
 
 Each case writes a real `organizations.yaml` and reads it with `load_registry`, as the run
-does.
+does; the manifest cases plan a real landing folder into a DuckDB file.
 """
 
 import time
 import tracemalloc
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from connectors.landing import scan
 from connectors.organizations import MAX_BYTES, RegistryError, iso_countries, load_registry
+from pipelines import library, warehouse
 
 UNEP = """\
   - code: UNEP
@@ -358,3 +361,103 @@ def test_the_country_list_is_iso_3166_1():
     assert len(countries) == 249, "the codes ISO 3166-1 assigns"
     assert {"KE", "NO", "CH", "US", "SS"} <= countries
     assert not {"UN", "EU", "XK", "ZZ"} & countries
+
+
+# --- an invalid entry holds its organization: its files wait ---------------------------------
+
+
+def plan(landing: Path, db: Path, run_id: str) -> dict[str, tuple]:
+    """Scan and plan the landing folder as the `landing` step does; the manifest by path."""
+    path = landing / "organizations.yaml"
+    orgs = load_registry(path)
+    with warehouse.session(db) as con:
+        warehouse.ensure_schema(con)
+        library.load_organizations(con, orgs)
+        warehouse.plan(con, scan(landing, path, orgs), run_id, log=lambda _: None)
+        rows = con.execute(
+            "select relative_path, status, message from ops.file_manifest "
+            "where status <> 'superseded' order by all"
+        ).fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+def test_a_held_organizations_new_file_waits_then_is_planned_once_the_entry_is_fixed(tmp_path):
+    landing = tmp_path / "landing"
+    csv = landing / "UNEP" / "refrigerants" / "log.csv"
+    csv.parent.mkdir(parents=True)
+    csv.write_bytes(b"not an export\r\n")
+    other = landing / "UNDP" / "refrigerants" / "log.csv"
+    other.parent.mkdir(parents=True)
+    other.write_bytes(b"not an export either\r\n")
+    registry(landing, UNEP.replace("reduction_pct: 45", "reduction_pct: 45%"), entry("UNDP"))
+    db = tmp_path / "work.duckdb"
+
+    first = plan(landing, db, "first")
+    status, message = first["UNEP/refrigerants/log.csv"]
+    assert status == "waiting"
+    assert "registry entry UNEP (line 2): targets[0].reduction_pct: '45%'" in message
+    assert first["UNDP/refrigerants/log.csv"][0] == "rejected", "the other goes on"
+
+    assert plan(landing, db, "second")["UNEP/refrigerants/log.csv"][0] == "waiting"
+
+    registry(landing, UNEP, entry("UNDP"))
+    fixed = plan(landing, db, "fixed")
+    status, message = fixed["UNEP/refrigerants/log.csv"]
+    assert status == "rejected" and "registry" not in message, "read (and found no dialect)"
+
+
+def test_a_held_organization_keeps_its_last_valid_registry_rows(tmp_path):
+    db = tmp_path / "work.duckdb"
+    good = registry(tmp_path, UNEP, entry("UNDP"))
+    with warehouse.session(db) as con:
+        warehouse.ensure_schema(con)
+        library.load_organizations(con, load_registry(good))
+        before = con.execute("select * from ops.organizations order by all").fetchall()
+        registry(tmp_path, UNEP.replace("country: KE", "country: [KE]"), entry("UNDP"))
+        meta = library.load_organizations(con, load_registry(good))
+        after = con.execute("select * from ops.organizations order by all").fetchall()
+        targets = con.execute("select org_code, scope from ops.org_targets").fetchall()
+        headcount = con.execute("select count(*) from ops.org_headcount").fetchall()
+
+    assert after == before
+    assert meta == {"organizations": 2, "invalid": 1, "kept": 1}
+    assert targets == [("UNEP", "all")]
+    assert headcount == [(3,)]
+
+
+def test_files_refused_by_an_older_release_for_the_registry_are_read_once_it_is_valid(tmp_path):
+    landing = tmp_path / "landing"
+    held = landing / "UNEP" / "refrigerants" / "log.csv"
+    held.parent.mkdir(parents=True)
+    held.write_bytes(b"not an export\r\n")
+    registry(landing, UNEP)
+    db = tmp_path / "work.duckdb"
+    plan(landing, db, "first")
+    con = duckdb.connect(str(db))
+    con.execute(  # what releases before held organizations recorded
+        "update ops.file_manifest set status = 'rejected', "
+        "message = 'registry entry UNEP: unknown key ''headcont'''"
+    )
+    con.close()
+
+    manifest = plan(landing, db, "second")
+
+    status, message = manifest["UNEP/refrigerants/log.csv"]
+    assert status == "rejected" and "registry" not in message, "planned again, and read"
+
+
+def test_a_file_of_an_unknown_organization_is_read_once_the_organization_is_registered(tmp_path):
+    landing = tmp_path / "landing"
+    early = landing / "UNEP" / "refrigerants" / "log.csv"
+    early.parent.mkdir(parents=True)
+    early.write_bytes(b"not an export\r\n")
+    registry(landing, entry("UNDP"))
+    db = tmp_path / "work.duckdb"
+
+    status, message = plan(landing, db, "first")["UNEP/refrigerants/log.csv"]
+    assert status == "rejected" and "unknown organization 'UNEP'" in message
+    assert plan(landing, db, "again")["UNEP/refrigerants/log.csv"] == (status, message)
+
+    registry(landing, entry("UNDP"), UNEP)
+    status, message = plan(landing, db, "registered")["UNEP/refrigerants/log.csv"]
+    assert "unknown organization" not in message
