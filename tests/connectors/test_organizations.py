@@ -12,9 +12,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from connectors import organizations
+from connectors import registry as dialects
 from connectors.landing import scan
 from connectors.organizations import MAX_BYTES, RegistryError, iso_countries, load_registry
 from pipelines import library, warehouse
+from tests.reliability.landing_files import refrigerant_csv
 
 UNEP = """\
   - code: UNEP
@@ -355,6 +358,11 @@ def test_a_registry_not_in_utf8_or_too_large_raises(tmp_path):
         load_registry(path)
 
 
+def test_target_scopes_name_every_landing_domain():
+    assert set(organizations.DOMAINS) == set(dialects.DOMAINS)
+    assert set(organizations.TARGET_SCOPES) == {"all", "1", "2", "3", *dialects.DOMAINS}
+
+
 def test_the_country_list_is_iso_3166_1():
     countries = iso_countries()
 
@@ -461,3 +469,38 @@ def test_a_file_of_an_unknown_organization_is_read_once_the_organization_is_regi
     registry(landing, entry("UNDP"), UNEP)
     status, message = plan(landing, db, "registered")["UNEP/refrigerants/log.csv"]
     assert "unknown organization" not in message
+
+
+def test_a_held_organizations_corrected_file_waits_and_its_loaded_version_stays(tmp_path):
+    landing = tmp_path / "landing"
+    log = landing / "UNEP" / "refrigerants" / "log.csv"
+    log.parent.mkdir(parents=True)
+    log.write_bytes(refrigerant_csv([{}]))
+    registry(landing, UNEP)
+    db = tmp_path / "work.duckdb"
+    plan(landing, db, "first")
+    with warehouse.session(db) as con:
+        warehouse.load_pending(con, landing, "refrigerant_log_csv", b"k", "first", print)
+
+    log.write_bytes(refrigerant_csv([{}, {"Equipment ID": "AC-002"}]))  # a corrected version
+    registry(landing, UNEP.replace("currency: USD", "currency: usd"))
+    held = plan(landing, db, "held")
+    with warehouse.session(db) as con:
+        statuses = con.execute(
+            "select status, rows_loaded from ops.file_manifest where relative_path = ? "
+            "order by first_seen_at",
+            ["UNEP/refrigerants/log.csv"],
+        ).fetchall()
+    assert statuses == [("loaded", 1), ("waiting", None)], "the loaded version stays"
+    assert "currency: 'usd' is not an ISO 4217" in held["UNEP/refrigerants/log.csv"][1]
+
+    registry(landing, UNEP)
+    plan(landing, db, "fixed")
+    with warehouse.session(db) as con:
+        warehouse.load_pending(con, landing, "refrigerant_log_csv", b"k", "fixed", print)
+        statuses = con.execute(
+            "select status, rows_loaded from ops.file_manifest where relative_path = ? "
+            "order by first_seen_at",
+            ["UNEP/refrigerants/log.csv"],
+        ).fetchall()
+    assert statuses == [("superseded", 1), ("loaded", 2)], "the correction replaces it"
