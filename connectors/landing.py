@@ -2,7 +2,9 @@
 
 `landing/<org_code>/<domain>/<file>`. Anything else is listed with the reason it is not read,
 so a focal point sees why a file did not count. Nothing outside the folder is ever opened:
-symlinks are not followed and paths are checked after resolution.
+symlinks are not followed and paths are checked after resolution. A file of an organization
+whose registry entry is invalid is not refused: it waits, with the registry's message, and
+is read by the first run after the entry is fixed.
 """
 
 import hashlib
@@ -29,6 +31,8 @@ class LandingFile:
     size_bytes: int
     mtime_ns: int
     reject_reason: str | None = None
+    # Readable, but its organization is held by an invalid registry entry: `waiting`.
+    wait_reason: str | None = None
 
     @property
     def suffix(self) -> str:
@@ -43,10 +47,16 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def waits_for(message: str) -> str:
+    """A held organization's file: why it waits."""
+    return f"waits for its organization's registry entry to be fixed: {message}"
+
+
 def classify(
     parts: tuple[str, ...], registry: Registry
 ) -> tuple[str | None, str | None, str | None]:
-    """(org, domain, reason not read) for a path relative to the landing folder."""
+    """(org, domain, reason not read) for a path relative to the landing folder; a file of an
+    organization held by its registry entry (and otherwise readable) is not refused here."""
     if any(p.startswith(".") for p in parts):
         return None, None, "hidden file or folder"
     if parts[0] == SYSTEM_FOLDER:
@@ -57,9 +67,9 @@ def classify(
     if len(parts) != 3:
         return None, None, "not at <org_code>/<domain>/<file>"
     org, domain, name = parts
-    if org in registry.invalid:
-        return org, domain, registry.invalid[org]
-    if org not in registry.organizations:
+    if org in registry.invalid and org not in registry.held:  # a code no folder may have
+        return org, domain, f"organization {org!r} has no valid code: {registry.invalid[org]}"
+    if org not in registry.organizations and org not in registry.held:
         return org, domain, f"unknown organization {org!r} (not in the registry)"
     if domain not in DOMAINS:
         return org, domain, f"unknown domain {domain!r} (expected one of {', '.join(DOMAINS)})"
@@ -121,6 +131,8 @@ def scan(landing: Path, registry_path: Path, registry: Registry) -> list[Landing
             elif not S_ISREG(stat.st_mode):
                 reason = "not a regular file (a pipe, socket or device): never opened"
             org, domain, classified = classify(parts, registry)
+            reason = reason or classified
+            held = registry.held.get(org) if org and not reason else None
             found.append(
                 LandingFile(
                     relative,
@@ -129,7 +141,8 @@ def scan(landing: Path, registry_path: Path, registry: Registry) -> list[Landing
                     domain,
                     stat.st_size,
                     stat.st_mtime_ns,
-                    reason or classified,
+                    reason,
+                    waits_for(held) if held else None,
                 )
             )
         for d in list(dirnames):

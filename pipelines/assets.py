@@ -9,8 +9,8 @@ import dagster as dg
 
 from connectors import registry as dialects
 from connectors.landing import scan
-from connectors.organizations import load_registry
-from pipelines import checks, fingerprint, library, lifecycle, warehouse
+from connectors.organizations import load_registry, registered_identifiers
+from pipelines import checks, fingerprint, gate, library, lifecycle, warehouse
 from pipelines.resources import GreenblueResource
 
 OWNER = "team:greenblue-data"
@@ -40,8 +40,8 @@ def landing(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
     """Scan the landing folder, hash new files, detect their dialect and record the run."""
     settings = greenblue.settings()
     registry = load_registry(settings.orgs)
-    for code, message in registry.invalid.items():
-        context.log.warning(f"organization excluded: {code}: {message}")
+    for message in registry.invalid.values():
+        context.log.warning(f"organization held, its new files wait: {message}")
     # Taken before the scan: a file landing during the run makes the next run see a change.
     inputs = fingerprint.inputs_fingerprint(settings, greenblue.factor_set())
     files = scan(settings.landing, settings.orgs, registry)
@@ -50,12 +50,24 @@ def landing(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
         for note in lifecycle.begin(con, settings, context.run_id, greenblue.factor_set(), inputs):
             context.log.warning(note)
         orgs = library.load_organizations(con, registry)
+        # An invalid entry holds its organization: the publication step keeps its previous
+        # figures served (pipelines/publish.py), and its new files wait (plan).
+        gate.record(
+            con, context.run_id, "registry", {code: [m] for code, m in registry.invalid.items()}
+        )
         summary = warehouse.plan(con, files, context.run_id, context.log.info)
     context.log.info(
         f"{summary.seen} files in landing: {summary.new} new, {summary.unchanged} unchanged, "
-        f"{summary.duplicate} duplicate, {summary.rejected} rejected"
+        f"{summary.duplicate} duplicate, {summary.rejected} rejected, "
+        f"{summary.waiting} waiting for their registry entry"
     )
-    meta = {"files_seen": summary.seen, "files_new": summary.new, "rejected": summary.rejected}
+    meta = {
+        "files_seen": summary.seen,
+        "files_new": summary.new,
+        "rejected": summary.rejected,
+        "waiting": summary.waiting,
+        "organizations_held": sorted(registry.invalid),
+    }
     yield dg.MaterializeResult(asset_key=["ops", "organizations"], metadata=orgs)
     yield dg.MaterializeResult(asset_key=["ops", "org_headcount"])
     yield dg.MaterializeResult(asset_key=["ops", "org_targets"])
@@ -83,6 +95,7 @@ def raw_asset(dialect) -> dg.AssetsDefinition:
     )
     def _load(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
         settings = greenblue.settings()
+        registered = registered_identifiers(load_registry(settings.orgs))
         with warehouse.session(settings.work_db) as con:
             summary = warehouse.load_pending(
                 con,
@@ -91,6 +104,7 @@ def raw_asset(dialect) -> dg.AssetsDefinition:
                 settings.key_bytes,
                 context.run_id,
                 context.log.info,
+                registered,
             )
             for table in dialect.tables:
                 yield checks.gx_check(con, table, context.run_id)
@@ -177,5 +191,6 @@ def success_stories(greenblue: GreenblueResource) -> dg.MaterializeResult:
     folder = settings.landing / "_system" / "stories"
     with warehouse.session(settings.work_db) as con:
         warehouse.ensure_schema(con)
-        meta = library.load_success_stories(con, folder, set(registry.organizations))
+        known = set(registry.organizations) | set(registry.held)
+        meta = library.load_success_stories(con, folder, known)
     return dg.MaterializeResult(metadata=meta)

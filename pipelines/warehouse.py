@@ -281,7 +281,7 @@ class PlanSummary:
     rejected: int = 0
     duplicate: int = 0
     unchanged: int = 0
-    foreign: int = 0  # another organization's content or identifiers: waiting
+    waiting: int = 0  # held by the registry, or another organization's content or identifiers
 
 
 def plan(
@@ -290,7 +290,8 @@ def plan(
     """Record every landing file in the manifest; new readable files become `pending`.
 
     A path whose size and modification time are unchanged since it was recorded is not
-    hashed again. Identical bytes already active under another name are `duplicate`.
+    hashed again. Identical bytes already active under another name are `duplicate`. A new
+    or changed file of an organization held by its registry entry is `waiting`.
     """
     # A waiting file is planned again from scratch; it keeps the date it was first seen.
     waiting = dict(
@@ -300,8 +301,9 @@ def plan(
         ).fetchall()
     )
     rows = con.execute(
-        "select file_id, relative_path, sha256, size_bytes, mtime_ns, status, org_code "
-        "from ops.file_manifest where status <> 'superseded' order by first_seen_at, file_id"
+        "select file_id, relative_path, sha256, size_bytes, mtime_ns, status, message, "
+        "first_seen_at, org_code from ops.file_manifest where status <> 'superseded' "
+        "order by first_seen_at, file_id"
     ).fetchall()
     current = {r[1]: r for r in rows}
     # Content already counted, per organization: the same bytes count once per organization,
@@ -309,18 +311,28 @@ def plan(
     active_sha: dict[str, tuple[str, str]] = {}
     for r in rows:
         if r[5] in ACTIVE:
-            active_sha.setdefault(r[2], (r[1], r[6]))
+            active_sha.setdefault(r[2], (r[1], r[8]))
     planned_now: dict[str, str] = {}  # content first recorded in this run -> its file id
     summary = PlanSummary(seen=len(files))
     for f in files:
         seen_at = waiting.get(f.relative_path) or now()
         previous = current.get(f.relative_path)
-        if previous and (previous[3], previous[4]) == (f.size_bytes, f.mtime_ns):
+        # Its organization has been registered (or its entry held) since: read it now.
+        refused = bool(previous) and refused_by_registry(previous) and not f.reject_reason
+        if refused:
+            seen_at = previous[7]
+        elif previous and (previous[3], previous[4]) == (f.size_bytes, f.mtime_ns):
             summary.unchanged += 1
             continue
         if f.reject_reason:
             record(con, f, None, None, "rejected", f.reject_reason, seen_at, run_id, previous)
             summary.rejected += 1
+            continue
+        if f.wait_reason:
+            # Its organization is held by its registry entry: not read, and the version it
+            # would replace stays loaded until the entry is fixed and this file is read.
+            record(con, f, None, None, "waiting", f.wait_reason, seen_at, run_id, None)
+            summary.waiting += 1
             continue
         try:
             sha = sha256_regular(f.path)
@@ -329,7 +341,7 @@ def plan(
             record(con, f, None, None, "rejected", message, seen_at, run_id, previous)
             summary.rejected += 1
             continue
-        if previous and previous[2] == sha:
+        if previous and previous[2] == sha and not refused:
             con.execute(
                 "update ops.file_manifest set size_bytes = ?, mtime_ns = ? where file_id = ?",
                 [f.size_bytes, f.mtime_ns, previous[0]],
@@ -350,7 +362,7 @@ def plan(
                 )
                 wait(con, planned_now.pop(sha), message)
                 summary.new -= 1
-                summary.foreign += 1
+                summary.waiting += 1
                 log(f"waiting {first_path}: {message}")
                 message = (
                     f"same content as {first_path}, delivered by {first_org} in the same run: "
@@ -363,7 +375,7 @@ def plan(
                     "other) and it is read again next run"
                 )
             record(con, f, sha, None, "waiting", message, seen_at, run_id, previous)
-            summary.foreign += 1
+            summary.waiting += 1
             log(f"waiting {f.relative_path}: {message}")
             continue
         try:
@@ -377,6 +389,15 @@ def plan(
         active_sha[sha] = (f.relative_path, f.org_code)
         summary.new += 1
     return summary
+
+
+# Rejections that depend on the registry alone, not on the file: an unknown organization,
+# and (before held organizations' files waited) an invalid registry entry.
+REGISTRY_REFUSALS = ("unknown organization ", "registry entry ")
+
+
+def refused_by_registry(row: tuple) -> bool:
+    return row[5] == "rejected" and (row[6] or "").startswith(REGISTRY_REFUSALS)
 
 
 def detection_bytes(f: LandingFile) -> bytes:

@@ -808,11 +808,14 @@ def test_scan_does_not_list_registry_or_system_files(landing):
     assert [p for p in listed if p.startswith("_system/")] == ["_system/offsets/2024.csv"]
 
 
-def test_scan_rejects_files_of_an_excluded_org_with_the_registry_message(landing):
-    reason = scanned(landing)["UNHCR/travel/CWT_UNHCR_TravelData_202403.xlsx"]
+def test_files_of_an_org_held_by_its_registry_entry_wait_with_the_registry_message(landing):
+    registry_path = landing / "organizations.yaml"
+    files = {f.relative_path: f for f in scan(landing, registry_path, load_registry(registry_path))}
+    held = files["UNHCR/travel/CWT_UNHCR_TravelData_202403.xlsx"]
 
-    assert "registry entry UNHCR" in reason
-    assert "headcont" in reason
+    assert held.reject_reason is None, "not refused: read once the entry is fixed"
+    assert "registry entry UNHCR" in held.wait_reason
+    assert "headcont" in held.wait_reason
 
 
 def test_registry_unknown_key_excludes_that_org_with_a_message(landing):
