@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from connectors.pseudonym import key_fingerprint
 from pipelines.settings import ROOT, Settings
 
 CODE = ("connectors", "pipelines", "expectations", "factors", "dbt_project")
@@ -56,6 +57,8 @@ def inputs_fingerprint(settings: Settings, factor_set: str) -> str:
     digest = hashlib.sha256()
     digest.update(f"factor_set={factor_set}\n".encode())
     digest.update(f"code={code_digest()}\n".encode())
+    if settings.pseudonym_key:  # a new key (after `greenblue repseudonymise`) reads all again
+        digest.update(f"key={key_fingerprint(settings.key_bytes)}\n".encode())
     digest.update("".join(landing_lines(settings.landing)).encode())
     if settings.orgs.exists():
         digest.update(f"registry={hashlib.sha256(settings.orgs.read_bytes()).hexdigest()}".encode())
