@@ -30,6 +30,13 @@ def print_summary(served: Path, run_id: str, seconds: float, failed_checks: list
             from marts.org_emissions_annual group by 1, 2 order by 1, 2
             """
         ).fetchall()
+        # rows whose natural key a file loaded by this run delivered again: counted once
+        redelivered = con.execute(
+            "select r.domain, count(*) from marts.redelivered_rows as r "
+            "join ops.file_manifest as m on m.file_id = r.superseded_by_file_id "
+            "where m.run_id = ? group by 1 order by 2 desc, 1",
+            [run_id],
+        ).fetchall()
     finally:
         con.close()
     status, factor_set, new, loaded, rejected, duplicate, rows, quarantined = run[0]
@@ -48,6 +55,13 @@ def print_summary(served: Path, run_id: str, seconds: float, failed_checks: list
     print(f"{'org':<12}{'year':>6}{'t CO2e core':>14}{'optional':>12}{'unmapped':>10}")
     for org, year, core, optional, unmapped in orgs:
         print(f"{org:<12}{year:>6}{core or 0:>14.1f}{optional or 0:>12.1f}{unmapped or 0:>10}")
+    if redelivered:
+        total = sum(n for _, n in redelivered)
+        print(
+            f"{total} row{'s' if total != 1 else ''} re-delivered in later files counted once ("
+            + ", ".join(f"{domain} {n}" for domain, n in redelivered)
+            + ")"
+        )
     print(
         "checks: " + ("all passed" if not failed_checks else "failed: " + ", ".join(failed_checks))
     )

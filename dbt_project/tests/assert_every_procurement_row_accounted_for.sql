@@ -2,7 +2,7 @@
 {#
     Nothing lost, nothing doubled: every staged SAP and Oracle row has exactly one fate;
     exactly the `counted` rows are lines of fct_procurement_lines; deleted, cancelled,
-    agreement, draft, duplicate and repeat rows count nowhere (not in the lines, not in
+    agreement, draft, superseded and repeat rows count nowhere (not in the lines, not in
     fct_emissions); every procurement activity of fct_emissions is a counted line.
 #}
 with

@@ -88,7 +88,7 @@ sources as (
         source_table
     from {{ ref('fct_emission_sources') }}
     where
-        contribution != 'duplicate'
+        contribution not in ('duplicate', 'superseded')
         and source_table in ('fuelcard_transactions', 'generator_fuel_log', 'utility_bill_meters', 'refrigerant_log')
 
 ),

@@ -3,9 +3,11 @@
     No flown air or rail segment is counted twice:
     - no source row creates, or is a copy behind, activities of more than one creating row
       (the legs of one expensed flight share their creating line);
-    - no natural key (organization, ticket or booking reference, coupon, type, route, date)
-      creates activities from more than one file: a row repeated across files counts once;
-    - a cancelled segment creates no activity, and a duplicate only ever adds 0;
+    - no natural key (organization, ticket and coupon and type; route and date where the
+      ticket or coupon number is missing) creates activities from more than one file: a row
+      delivered again in a later file counts once;
+    - a cancelled or superseded segment creates no activity, and a superseded or
+      duplicate row only ever adds 0 (NULL when the activity has no quantity);
     - the quantities behind each activity sum to its quantity.
 #}
 with
@@ -76,10 +78,10 @@ cancelled_or_duplicate_counted as (
 duplicates_adding_quantity as (
 
     select
-        'duplicate row adds quantity' as failure,
+        {{ dbt.concat(["'a '", 'contribution', "' row adds quantity'"]) }} as failure,
         emission_id
     from sources
-    where contribution = 'duplicate' and quantity_signed != 0
+    where contribution in ('duplicate', 'superseded') and quantity_signed != 0
 
 ),
 

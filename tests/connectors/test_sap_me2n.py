@@ -473,7 +473,7 @@ def test_a_line_read_as_german_or_english_gives_the_same_mart_row(tmp_path):
             "where org_code = 'BOTH' group by fate"
         ).fetchall()
     )
-    assert fates == {"counted": 4, "deleted": 1, "outline_agreement": 1, "duplicate": 6}
+    assert fates == {"counted": 4, "deleted": 1, "outline_agreement": 1, "superseded": 6}
     annual = con.execute(
         "select org_code, spend_usd from marts.org_procurement_annual order by org_code"
     ).fetchall()

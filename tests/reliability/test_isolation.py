@@ -1,11 +1,13 @@
 """Isolation: a defect in one organization's rows holds that organization alone.
 
 Real `greenblue run`s in subprocesses on a generated landing folder of two organizations.
-The first run publishes both. Then UNDP delivers a new workbook (its figures must move) and
-UNEP re-sends one of its agency workbooks under a new name with one cell changed: the same
-flights counted from two files, which the blocking dbt test
-`assert_no_flown_segment_counted_twice` catches. UNEP is held: its rows in every mart of the
-new served file are exactly those of the previous one; UNDP publishes.
+The first run publishes both. Then UNDP delivers a new file (its figures must move) and one
+of UNEP's loaded agency rows holds a transaction type no connector accepts (`REISSUE`), as a
+connector defect could have let through: it is rewritten in the working database, where an
+older release would have left it. The blocking staging test `accepted_values` on
+`transaction_type` fails on UNEP's rows alone. UNEP is held: its rows in every mart of the
+new served file are exactly those of the previous one; UNDP publishes. The focal point then
+sends the workbook again: the new version supersedes the defective rows and UNEP publishes.
 """
 
 import shutil
@@ -20,6 +22,7 @@ from tests.reliability.landing_files import Run
 pytestmark = pytest.mark.slow
 
 HELD, FREE = "UNEP", "UNDP"
+DEFECT_CHECK = "accepted_values_stg_tmc__air_segments_transaction_type"
 ORG_MARTS = (
     "fct_emissions",
     "org_emissions_annual",
@@ -43,15 +46,27 @@ def rows_of(run: Run, org: str) -> dict[str, list[tuple]]:
     return served
 
 
-def plant_a_resent_workbook(landing) -> tuple[str, str]:
-    """One agency workbook sent again under another name with one cell changed."""
-    original = sorted((landing / HELD / "travel").glob("*TravelData*.xlsx"))[0]
-    copy = original.with_name(original.stem + "_corrected.xlsx")
-    book = openpyxl.load_workbook(original)
-    sheet = book["Air Segments"]
-    sheet.cell(7, 1).value = "09999999"  # the first data row's client account
-    book.save(copy)
-    return copy.relative_to(landing).as_posix(), original.relative_to(landing).as_posix()
+def plant_a_row_no_connector_accepts(run: Run) -> str:
+    """One of UNEP's loaded agency rows given a transaction type the connector refuses,
+    straight in the working database (as a connector defect could have loaded it)."""
+    workbook = sorted((run.landing / HELD / "travel").glob("*TravelData*.xlsx"))[0]
+    relative = workbook.relative_to(run.landing).as_posix()
+    con = duckdb.connect(str(run.work_db))
+    try:
+        (file_id,) = con.execute(
+            "select file_id from ops.file_manifest where relative_path = ? and status = 'loaded'",
+            [relative],
+        ).fetchone()
+        changed = con.execute(
+            "update raw.tmc_air_segments set transaction_type = 'REISSUE' where _file_id = ? "
+            "and _source_row = (select min(_source_row) from raw.tmc_air_segments "
+            "where _file_id = ?)",
+            [file_id, file_id],
+        ).fetchall()
+    finally:
+        con.close()
+    assert changed == [(1,)], changed
+    return relative
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +85,7 @@ def runs(tmp_path_factory) -> dict:
     first_run = run.query("select run_id from ops.runs where status = 'published'")[0][0]
 
     shutil.move(parked, late)
-    planted, original = plant_a_resent_workbook(landing)
+    planted = plant_a_row_no_connector_accepts(run)
     second = run.run()
     after = {org: rows_of(run, org) for org in (HELD, FREE)}
     return {
@@ -80,7 +95,6 @@ def runs(tmp_path_factory) -> dict:
         "before": before,
         "after": after,
         "planted": planted,
-        "original": original,
         "first_run": first_run,
         "late": late.relative_to(landing).as_posix(),
     }
@@ -90,7 +104,7 @@ def test_the_run_with_a_held_organization_exits_0_and_says_who_is_held(runs):
     second = runs["second"]
     assert second.returncode == 0, second.stderr[-3000:]
     assert f"HELD {HELD}" in second.stdout
-    assert "assert_no_flown_segment_counted_twice" in second.stdout
+    assert DEFECT_CHECK in second.stdout
 
 
 def test_ops_records_who_is_held_and_why(runs):
@@ -107,7 +121,7 @@ def test_ops_records_who_is_held_and_why(runs):
         "select reason from ops.org_publication where run_id = ? and org_code = ?",
         [latest[0], HELD],
     )[0]
-    assert "assert_no_flown_segment_counted_twice" in reason
+    assert DEFECT_CHECK in reason
     checks = run.query(
         "select distinct org_code from ops.check_results where run_id = ?", [latest[0]]
     )
@@ -133,7 +147,7 @@ def test_the_other_organization_publishes_its_new_file(runs):
     assert files[0][0] > 0, "the late file's rows are served"
 
 
-def test_the_planted_file_is_loaded_and_visible_in_the_manifest(runs):
+def test_the_file_of_the_defective_row_stays_loaded_in_the_manifest(runs):
     run = runs["run"]
     status = run.query(
         "select status from ops.file_manifest where relative_path = ?", [runs["planted"]]
@@ -169,16 +183,18 @@ def test_the_report_marks_the_held_organization(runs, tmp_path):
 
     pages = {p.name: p.read_text() for p in build(runs["run"].served, tmp_path)}
     assert "Held in the latest run" in pages[org_filename(HELD)]
-    assert "assert_no_flown_segment_counted_twice" in pages[org_filename(HELD)]
+    assert DEFECT_CHECK in pages[org_filename(HELD)]
     assert "Held in the latest run" not in pages[org_filename(FREE)]
     assert HELD in pages["index.html"].split("Held in the latest run")[1].split("</div>")[0]
 
 
 def test_fixing_the_defect_publishes_the_held_organization_again(runs):
-    """The focal point replaces the bad file with the original's content: the bad version is
-    superseded, and the organization publishes again."""
+    """The focal point sends the workbook again at the same path (saved anew, so its bytes
+    differ): the version holding the defective row is superseded, and the organization
+    publishes again."""
     run = runs["run"]
-    shutil.copyfile(run.landing / runs["original"], run.landing / runs["planted"])
+    workbook = run.landing / runs["planted"]
+    openpyxl.load_workbook(workbook).save(workbook)
     again = run.run()
     assert again.returncode == 0, again.stderr[-3000:]
     assert "HELD" not in again.stdout

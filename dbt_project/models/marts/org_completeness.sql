@@ -32,7 +32,7 @@ fuel_rows as (
         org_code,
         transaction_date as activity_date
     from {{ ref('int_fuelcard_lines') }}
-    where fate != 'duplicate'
+    where fate not in ('duplicate', 'superseded')
 
     union all
 

@@ -1,8 +1,10 @@
 {#
     Every source row behind each energy activity (one meter reading in one year): the
     reading itself (`activity`, its own quantity times the year's share of its period),
-    the ADDITIVE adjustments netted into it (`netted`, likewise), and the same reading
-    delivered again (`duplicate`, 0). Per activity the quantities sum to its quantity.
+    the ADDITIVE adjustments netted into it (`netted`, likewise), earlier deliveries of
+    its billing period that a later file superseded (`superseded`, 0) and the same
+    reading delivered again (`duplicate`, 0); 0 is NULL when the activity has no quantity.
+    Per activity the quantities sum to its quantity.
 #}
 with
 
@@ -11,7 +13,8 @@ activities as (
     select
         emission_id,
         source_row_key,
-        year_share
+        year_share,
+        quantity
 
     from {{ ref('int_energy_activities') }}
 
@@ -62,13 +65,13 @@ final as (
         meters.source_file_id,
         meters.source_sheet as sheet,
         meters.source_row,
-        cast(0 as {{ type_double() }}) as quantity_signed,
-        'duplicate' as contribution
+        case when activities.quantity is not null then cast(0 as {{ type_double() }}) end as quantity_signed,
+        case when meters.fate = 'superseded' then 'superseded' else 'duplicate' end as contribution
 
     from activities
     inner join meters
-        on activities.source_row_key = meters.duplicate_of_row_key
-    where meters.fate = 'duplicate_reading'
+        on activities.source_row_key = coalesce(meters.superseded_by_row_key, meters.duplicate_of_row_key)
+    where meters.fate in ('superseded', 'duplicate_reading')
 
 )
 

@@ -4,6 +4,13 @@
 
     - `republished`: a statement published again (same account, provider and statement
       date, any id) counts once, from the latest file (generatedAt, then first seen);
+      superseded_by_file_id names that file when it is another one;
+    - `superseded`: one reading per natural key within an organization: a billing period of
+      a meter (meter number, or account without one; period start and end) delivered again
+      in another file counts once, from the latest delivery (the file first seen last, then
+      the highest file_id), whatever the later file changed in it (consumption, unit, read
+      type); superseded_by_file_id names that file. Adjustments are not re-deliveries of
+      the bill they adjust, and readings without a period (prepaid) have no such key;
     - `replaced`: the meters of a statement that a REPLACE adjustment supersedes (the
       adjustment names a statement id; any published copy of it is superseded);
     - `netted`: an ADDITIVE adjustment's meter, added to the same meter of the statement it
@@ -41,6 +48,19 @@ statement_copies as (
     select
         *,
         coalesce(statement_type, 'BILL') as kind,
+        case
+            when
+                coalesce(statement_type, 'BILL') != 'ADJUSTMENT'
+                and coalesce(meter_id, account_number) is not null
+                and period_start is not null
+                and period_end is not null
+                then {{ dbt.hash(dbt.concat([
+                    'org_code', "'|'",
+                    "coalesce(meter_id, " ~ dbt.concat(["'account '", 'account_number']) ~ ")", "'|'",
+                    dbt.safe_cast('period_start', dbt.type_string()), "'|'",
+                    dbt.safe_cast('period_end', dbt.type_string()),
+                ])) }}
+        end as natural_key,
         case
             when variant = 'utility_bill_json' and coalesce(statement_type, 'BILL') != 'ADJUSTMENT'
                 then {{ dbt.concat([
@@ -111,6 +131,7 @@ converted as (
         coalesce(statement_copies.period_end, statement_copies.statement_date) as effective_end,
         statement_copies.period_start is null as is_prepaid_date,
         latest_copy.recency,
+        kept_copy.source_file_id as statement_kept_file_id,
         replace_targets.statement_key is not null as is_replaced
 
     from statement_copies
@@ -121,8 +142,46 @@ converted as (
             statement_copies.statement_key = latest_copy.statement_key
             and statement_copies.source_file_id = latest_copy.source_file_id
             and statement_copies.statement_id = latest_copy.statement_id
+    left join latest_copy as kept_copy
+        on
+            statement_copies.statement_key = kept_copy.statement_key
+            and kept_copy.recency = 1
     left join replace_targets
         on statement_copies.statement_key = replace_targets.statement_key
+
+),
+
+deliveries as (
+
+    -- the statement's kept copy competes for its periods; copies it superseded do not
+    select
+        *,
+        case when coalesce(recency, 1) = 1 then natural_key end as delivery_key
+
+    from converted
+
+),
+
+ranked_deliveries as (
+
+    select
+        *,
+        case
+            when delivery_key is not null
+                then first_value(source_file_id) over (
+                    partition by delivery_key
+                    order by first_seen_at desc, source_file_id desc
+                )
+        end as period_kept_file_id,
+        case
+            when delivery_key is not null
+                then first_value(source_row_key) over (
+                    partition by delivery_key
+                    order by first_seen_at desc, source_file_id desc, source_sheet asc, source_row asc
+                )
+        end as period_kept_row_key
+
+    from deliveries
 
 ),
 
@@ -131,14 +190,15 @@ first_pass as (
     select
         *,
         case
-            when commodity in ('WATER', 'OTHER') then 'no_emissions'
             when recency > 1 then 'republished'
+            when source_file_id != period_kept_file_id then 'superseded'
+            when commodity in ('WATER', 'OTHER') then 'no_emissions'
             when is_replaced then 'replaced'
             when kind = 'ADJUSTMENT' and adjustment_mode = 'ADDITIVE' then 'additive'
             else 'candidate'
         end as first_fate
 
-    from converted
+    from ranked_deliveries
 
 ),
 
@@ -295,8 +355,15 @@ final as (
                 then 'adjusts_uncounted'
             else fated.fate
         end as fate,
+        fated.natural_key,
         fated.netted_into_row_key,
         fated.duplicate_of_row_key,
+        case when fated.fate = 'superseded' then fated.period_kept_row_key end as superseded_by_row_key,
+        case
+            when fated.fate = 'superseded' then fated.period_kept_file_id
+            when fated.fate = 'republished' and fated.statement_kept_file_id != fated.source_file_id
+                then fated.statement_kept_file_id
+        end as superseded_by_file_id,
         case
             when fated.fate = 'counted'
                 then fated.quantity_converted + coalesce(netted_totals.netted_quantity, 0)

@@ -1,14 +1,18 @@
 {#
     Every source row behind each fuel activity: the purchase that created it (`activity`,
-    its own quantity), the reversals netted into it (`netted`, negative), and copies of
-    either in later files (`duplicate`, 0). Per activity the quantities sum to its
-    quantity.
+    its own quantity), the reversals netted into it (`netted`, negative), earlier
+    deliveries of either that a later file superseded (`superseded`) and repeats of
+    either within the file that counts (`duplicate`), which add 0, or NULL when the
+    activity has no quantity. Per activity the quantities sum to its quantity.
 #}
 with
 
 activities as (
 
-    select emission_id from {{ ref('int_fuel_activities') }}
+    select
+        emission_id,
+        quantity
+    from {{ ref('int_fuel_activities') }}
 
 ),
 
@@ -47,17 +51,17 @@ creating_rows as (
     union all
 
     select
-        first_copy.activity_row_key as emission_id,
+        kept_copy.activity_row_key as emission_id,
         card_lines.source_file_id,
         card_lines.source_sheet,
         card_lines.source_row,
-        cast(0 as {{ type_double() }}) as quantity_signed,
-        'duplicate' as contribution
+        cast(null as {{ type_double() }}) as quantity_signed,
+        card_lines.fate as contribution
 
     from card_lines
-    inner join card_lines as first_copy
-        on card_lines.duplicate_of_row_key = first_copy.source_row_key
-    where card_lines.fate = 'duplicate' and first_copy.fate in ('counted', 'netted')
+    inner join card_lines as kept_copy
+        on coalesce(card_lines.superseded_by_row_key, card_lines.duplicate_of_row_key) = kept_copy.source_row_key
+    where card_lines.fate in ('superseded', 'duplicate') and kept_copy.fate in ('counted', 'netted')
 
 ),
 
@@ -82,7 +86,11 @@ final as (
         creating_rows.source_file_id,
         creating_rows.source_sheet as sheet,
         creating_rows.source_row,
-        creating_rows.quantity_signed,
+        case
+            when creating_rows.contribution not in ('superseded', 'duplicate')
+                then creating_rows.quantity_signed
+            when activities.quantity is not null then cast(0 as {{ type_double() }})
+        end as quantity_signed,
         creating_rows.contribution
 
     from creating_rows

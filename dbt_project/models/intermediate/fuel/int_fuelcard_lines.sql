@@ -1,8 +1,11 @@
 {#
     Every loaded fuel-card line with its fate (DIALECTS.md D5, METHOD.md Fuels):
 
-    - `duplicate`: the same transaction line (transaction id + line) already came in an
-      earlier file; it counts once, from the first file;
+    - `superseded`: the same transaction line (transaction id + line, the natural key)
+      delivered again in a later file, which counts instead: the latest delivery (the file
+      first seen last, then the highest file_id) wins, so a corrected line replaces the
+      earlier one; superseded_by_file_id names that file;
+    - `duplicate`: the line repeated within the file that counts; its first row stands;
     - `no_emissions`: not a fuel (`Fuel Product` = N, or AdBlue, car wash, toll, lubricant,
       rebate); a rebate never reduces litres;
     - `counted`: a purchase that creates an activity, its quantity net of its reversals;
@@ -34,20 +37,33 @@ conversions as (
 
 ),
 
+keyed as (
+
+    select
+        *,
+        {{ dbt.hash(dbt.concat([
+            'org_code', "'|'", 'transaction_id', "'|'",
+            "coalesce(" ~ dbt.safe_cast('transaction_line', dbt.type_string()) ~ ", '')",
+        ])) }} as natural_key
+
+    from lines
+
+),
+
 ranked as (
 
     select
         *,
-        row_number() over (
-            partition by org_code, transaction_id, transaction_line
-            order by first_seen_at, source_file_id, source_row
-        ) as copy_number,
+        first_value(source_file_id) over (
+            partition by natural_key
+            order by first_seen_at desc, source_file_id desc
+        ) as kept_file_id,
         first_value(source_row_key) over (
-            partition by org_code, transaction_id, transaction_line
-            order by first_seen_at, source_file_id, source_row
-        ) as first_row_key
+            partition by natural_key
+            order by first_seen_at desc, source_file_id desc, source_row asc
+        ) as kept_row_key
 
-    from lines
+    from keyed
 
 ),
 
@@ -89,7 +105,7 @@ signed as (
 purchases as (
 
     select * from signed
-    where copy_number = 1 and not is_reversal and product_kind != 'non_fuel'
+    where source_row_key = kept_row_key and not is_reversal and product_kind != 'non_fuel'
 
 ),
 
@@ -106,7 +122,10 @@ reversals as (
             signed.org_code = purchases.org_code
             and signed.original_transaction_id = purchases.transaction_id
             and signed.transaction_line = purchases.transaction_line
-    where signed.copy_number = 1 and signed.is_reversal and signed.product_kind != 'non_fuel'
+    where
+        signed.source_row_key = signed.kept_row_key
+        and signed.is_reversal
+        and signed.product_kind != 'non_fuel'
 
 ),
 
@@ -150,8 +169,10 @@ final as (
         signed.is_reversal,
         signed.card_number_check,
         signed.odometer,
+        signed.natural_key,
         case
-            when signed.copy_number > 1 then 'duplicate'
+            when signed.source_file_id != signed.kept_file_id then 'superseded'
+            when signed.source_row_key != signed.kept_row_key then 'duplicate'
             when signed.product_kind = 'non_fuel' then 'no_emissions'
             when signed.is_reversal and reversals.source_row_key is null then 'unmatched_reversal'
             when signed.is_reversal and reversed.net_quantity > 0 then 'netted'
@@ -160,8 +181,15 @@ final as (
             else 'cancelled'
         end as fate,
         case
-            when signed.copy_number > 1 then signed.first_row_key
+            when signed.source_file_id = signed.kept_file_id and signed.source_row_key != signed.kept_row_key
+                then signed.kept_row_key
         end as duplicate_of_row_key,
+        case
+            when signed.source_file_id != signed.kept_file_id then signed.kept_row_key
+        end as superseded_by_row_key,
+        case
+            when signed.source_file_id != signed.kept_file_id then signed.kept_file_id
+        end as superseded_by_file_id,
         case
             when signed.is_reversal then reversals.reverses_row_key
             else signed.source_row_key

@@ -1,8 +1,9 @@
 {#
     Every source row behind a procurement activity: the row that stands for the PO line,
-    with its quantity, and the rows that repeat that line (later copies in other files,
-    schedule or distribution fan-out), which add 0 as `duplicate` contributions (NULL when
-    the activity has no quantity, so the quantities behind an activity sum to its own).
+    with its quantity, the earlier deliveries of the line that a later file superseded
+    (`superseded`) and the rows repeating it in its file (schedule or distribution
+    fan-out, `duplicate`), which add 0 (NULL when the activity has no quantity, so the
+    quantities behind an activity sum to its own).
 #}
 with
 
@@ -42,12 +43,12 @@ repeated_rows as (
         fates.source_sheet as sheet,
         fates.source_row,
         case when activities.quantity is not null then cast(0 as {{ type_double() }}) end as quantity_signed,
-        'duplicate' as contribution
+        case when fates.fate = 'superseded' then 'superseded' else 'duplicate' end as contribution
 
     from fates
     inner join activities
-        on fates.duplicate_of_row_key = activities.emission_id
-    where fates.fate in ('duplicate', 'repeat')
+        on coalesce(fates.superseded_by_row_key, fates.duplicate_of_row_key) = activities.emission_id
+    where fates.fate in ('superseded', 'repeat')
 
 ),
 

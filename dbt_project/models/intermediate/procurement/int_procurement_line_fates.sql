@@ -2,9 +2,11 @@
     Every procurement row with its fate, so each is accounted for exactly once:
     - `counted`: the row that stands for its PO line;
     - `deleted`, `cancelled`, `outline_agreement`, `not_approved`: that row, not counted;
-    - `duplicate`: the same PO line (natural key) in another file; the latest file wins
-      (first seen last, then the export date in the file name, then the path), so a line
-      deleted or cancelled since an earlier export counts nowhere;
+    - `superseded`: the same PO line (natural key) delivered again in a later file, which
+      counts instead (superseded_by_file_id): the latest file wins (first seen last, then
+      the export date in the file name, then the path), so a corrected line counts with the
+      later file's values and a line deleted or cancelled since an earlier export counts
+      nowhere;
     - `repeat`: a further row of the same line in the same file (Oracle schedule or
       distribution fan-out repeats the line's columns): the first row stands for it.
 #}
@@ -67,12 +69,16 @@ final as (
         source_system,
         natural_key,
         case
-            when source_file_id != kept_file_id then 'duplicate'
+            when source_file_id != kept_file_id then 'superseded'
             when source_row_key != kept_row_key then 'repeat'
             when exclusion is not null then exclusion
             else 'counted'
         end as fate,
-        case when source_row_key != kept_row_key then kept_row_key end as duplicate_of_row_key
+        case when source_file_id != kept_file_id then kept_row_key end as superseded_by_row_key,
+        case when source_file_id != kept_file_id then kept_file_id end as superseded_by_file_id,
+        case
+            when source_file_id = kept_file_id and source_row_key != kept_row_key then kept_row_key
+        end as duplicate_of_row_key
 
     from ranked
 

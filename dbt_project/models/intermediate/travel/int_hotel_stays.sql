@@ -1,9 +1,10 @@
 {#
     Every hotel row with its fate: `counted` (a confirmed stay), `not_confirmed`
-    (cancelled or no-show: METHOD.md counts only Confirmed bookings) or `duplicate` (the
-    same booking, identified by organization, booking reference, traveller, hotel and
-    dates, repeated in a later file, which wins, as for tickets). Rows without a booking
-    reference are never taken for duplicates.
+    (cancelled or no-show: METHOD.md counts only Confirmed bookings) or `superseded` (the
+    same stay, identified by organization, booking reference, traveller, hotel and
+    check-in date, delivered again in a later file, which counts instead, as for tickets:
+    a corrected check-out or status replaces the earlier row). Rows without a booking
+    reference are never taken for the same stay.
 #}
 with
 
@@ -31,8 +32,7 @@ keyed as (
                 'hotel_stays.record_locator', "'|'",
                 "coalesce(hotel_stays.traveller_pseudonym, '')", "'|'",
                 "coalesce(upper(hotel_stays.hotel_name), '')", "'|'",
-                "coalesce(" ~ dbt.safe_cast('hotel_stays.check_in_date', dbt.type_string()) ~ ", '')", "'|'",
-                "coalesce(" ~ dbt.safe_cast('hotel_stays.check_out_date', dbt.type_string()) ~ ", '')",
+                "coalesce(" ~ dbt.safe_cast('hotel_stays.check_in_date', dbt.type_string()) ~ ", '')",
             ])) }}
         end as natural_key
 
@@ -79,13 +79,16 @@ final as (
         booking_status,
         natural_key,
         case
-            when source_file_id != kept_file_id then 'duplicate'
+            when source_file_id != kept_file_id then 'superseded'
             when booking_status = 'CONFIRMED' then 'counted'
             else 'not_confirmed'
         end as fate,
         case
             when source_file_id != kept_file_id then first_kept_row_key
-        end as duplicate_of_row_key
+        end as superseded_by_row_key,
+        case
+            when source_file_id != kept_file_id then kept_file_id
+        end as superseded_by_file_id
 
     from ranked
 

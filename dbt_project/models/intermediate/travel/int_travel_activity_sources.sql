@@ -1,7 +1,9 @@
 {#
     Every source row behind each travel activity: the row that created it (the flown
     SALE / EXCHANGE coupon, the rail ticket, the confirmed stay) with its signed quantity,
-    and the copies of that row in older files, which were counted once and add 0.
+    and the earlier deliveries of its natural key that the later file superseded
+    (`superseded`), which add 0, or NULL when the activity has no quantity (unmapped), so
+    the quantities behind an activity still sum to its quantity.
     Cancelled coupons and the REFUND / VOID rows that cancelled them create no activity;
     int_travel_ticket_row_fates accounts for them.
 #}
@@ -40,46 +42,46 @@ creating_rows as (
 
 ),
 
-duplicate_rows as (
+superseded_rows as (
 
     select
-        duplicate_of_row_key,
+        superseded_by_row_key,
         source_table,
         source_file_id,
         source_sheet,
         source_row
 
     from ticket_fates
-    where fate = 'duplicate'
+    where fate = 'superseded'
 
     union all
 
     select
-        duplicate_of_row_key,
+        superseded_by_row_key,
         'tmc_hotel' as source_table,
         source_file_id,
         source_sheet,
         source_row
 
     from hotel_stays
-    where fate = 'duplicate'
+    where fate = 'superseded'
 
 ),
 
-duplicates as (
+superseded as (
 
     select
         activities.emission_id,
-        duplicate_rows.source_table,
-        duplicate_rows.source_file_id,
-        duplicate_rows.source_sheet as sheet,
-        duplicate_rows.source_row,
-        cast(0 as {{ type_double() }}) as quantity_signed,
-        'duplicate' as contribution
+        superseded_rows.source_table,
+        superseded_rows.source_file_id,
+        superseded_rows.source_sheet as sheet,
+        superseded_rows.source_row,
+        case when activities.quantity is not null then cast(0 as {{ type_double() }}) end as quantity_signed,
+        'superseded' as contribution
 
-    from duplicate_rows
+    from superseded_rows
     inner join activities
-        on duplicate_rows.duplicate_of_row_key = activities.emission_id
+        on superseded_rows.superseded_by_row_key = activities.emission_id
 
 ),
 
@@ -87,7 +89,7 @@ final as (
 
     select * from creating_rows
     union all
-    select * from duplicates
+    select * from superseded
 
 )
 

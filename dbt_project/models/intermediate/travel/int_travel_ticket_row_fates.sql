@@ -1,10 +1,14 @@
 {#
     The fate of every air and rail row (METHOD.md air rule 6, which rail follows):
 
-    1. A row repeated in several files with the same natural key (organization, ticket
-       number or booking reference, coupon, transaction type, route, date) counts once: the
-       latest file (first_seen_at, then file_id) keeps its rows, older copies are
-       `duplicate`. Rows within one file are never duplicates of each other (two
+    1. One row per natural key within an organization: a coupon (ticket number and coupon
+       number, per transaction type) delivered again in another file counts once, from the
+       latest delivery (the file first seen last, then the highest file_id); the rows of
+       earlier deliveries are `superseded`, naming the file that replaced them. Without a
+       coupon number (rail, a refund naming its route) or without a ticket number (low-cost
+       carriers, keyed by booking reference), the route and date are part of the key. The
+       transaction type is always part of it: a REFUND in a later file is not a re-delivery
+       of the SALE it refunds. Rows within one file never supersede each other (two
        colleagues on one low-cost booking are two trips).
     2. SALE and EXCHANGE rows are sold segments. A REFUND or VOID of the same ticket cancels
        the segment it names (coupon number, or origin + destination + date); one that names
@@ -22,23 +26,40 @@ ticket_rows as (
 
 ),
 
-keyed as (
+located as (
 
     select
         *,
         transaction_type in ('SALE', 'EXCHANGE') as is_sale_or_exchange,
+        -- a ticketed coupon is identified by its number; anything else also by route and date
+        case
+            when ticket13 is null or segment_no is null
+                then {{ dbt.concat([
+                    "coalesce(origin_code, '')", "'|'",
+                    "coalesce(destination_code, '')", "'|'",
+                    "coalesce(" ~ dbt.safe_cast('departure_date', dbt.type_string()) ~ ", '')",
+                ]) }}
+            else ''
+        end as route_key
+
+    from ticket_rows
+
+),
+
+keyed as (
+
+    select
+        *,
         {{ dbt.hash(dbt.concat([
             'travel_mode', "'|'",
             'org_code', "'|'",
             "coalesce(ticket13, " ~ dbt.concat(["'PNR '", 'record_locator']) ~ ", '')", "'|'",
             "coalesce(" ~ dbt.safe_cast('segment_no', dbt.type_string()) ~ ", '')", "'|'",
             'transaction_type', "'|'",
-            "coalesce(origin_code, '')", "'|'",
-            "coalesce(destination_code, '')", "'|'",
-            "coalesce(" ~ dbt.safe_cast('departure_date', dbt.type_string()) ~ ", '')",
+            'route_key',
         ])) }} as natural_key
 
-    from ticket_rows
+    from located
 
 ),
 
@@ -172,7 +193,7 @@ fates as (
         ranked.departure_date,
         ranked.natural_key,
         case
-            when ranked.source_file_id != ranked.kept_file_id then 'duplicate'
+            when ranked.source_file_id != ranked.kept_file_id then 'superseded'
             when ranked.is_sale_or_exchange and first_cancellations.cancelled_row_key is not null
                 then 'cancelled'
             when ranked.is_sale_or_exchange then 'flown'
@@ -181,7 +202,7 @@ fates as (
         end as fate,
         case
             when ranked.source_file_id != ranked.kept_file_id then ranked.first_kept_row_key
-        end as duplicate_of_row_key,
+        end as superseded_by_row_key,
         case
             when ranked.source_file_id = ranked.kept_file_id
                 then first_cancellations.cancelled_by_row_key
@@ -189,7 +210,7 @@ fates as (
         coalesce(cancelling_counts.cancelled_segment_count, 0) as cancelled_segment_count,
         case
             when ranked.source_file_id != ranked.kept_file_id
-                then 'repeated in a later file'
+                then 'delivered again in a later file, which counts instead'
             when ranked.is_sale_or_exchange or cancelling_counts.cancelling_row_key is not null
                 then null
             when ranked.ticket13 is null
@@ -225,16 +246,16 @@ final as (
 
     select
         fates.*,
-        duplicate_of.source_file_id as duplicate_of_file_id,
-        duplicate_of.source_sheet as duplicate_of_sheet,
-        duplicate_of.source_row as duplicate_of_row,
+        superseded_by.source_file_id as superseded_by_file_id,
+        superseded_by.source_sheet as superseded_by_sheet,
+        superseded_by.source_row as superseded_by_row,
         cancelled_by.source_file_id as cancelled_by_file_id,
         cancelled_by.source_sheet as cancelled_by_sheet,
         cancelled_by.source_row as cancelled_by_row
 
     from fates
-    left join related_rows as duplicate_of
-        on fates.duplicate_of_row_key = duplicate_of.source_row_key
+    left join related_rows as superseded_by
+        on fates.superseded_by_row_key = superseded_by.source_row_key
     left join related_rows as cancelled_by
         on fates.cancelled_by_row_key = cancelled_by.source_row_key
 
