@@ -10,6 +10,7 @@ import pytest
 
 from connectors.generate import generate
 from pipelines.cli import main
+from tests.reliability.landing_files import query
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -96,11 +97,3 @@ def test_a_failing_reconciliation_holds_its_organization_or_blocks_publication(t
     assert hashlib.sha256(served.read_bytes()).hexdigest() == published
     status = query(work, latest)
     assert status[0][0] == "blocked" and "reconciliation" in status[0][2]
-
-
-def query(path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
