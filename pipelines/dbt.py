@@ -25,6 +25,8 @@ def point_dbt_at_work_db() -> None:
     """dbt's profile reads the working database path from GREENBLUE_WORK_DB."""
     apply_offline_env()
     os.environ["GREENBLUE_WORK_DB"] = str(load_settings().work_db)
+    # greenblue-dbt dies with this process, and refuses to start for another one.
+    os.environ["GREENBLUE_RUN_PID"] = str(os.getpid())
 
 
 def manifest_is_current() -> bool:
@@ -47,7 +49,7 @@ def prepare_manifest() -> None:
     if manifest_is_current():
         return
     point_dbt_at_work_db()
-    subprocess.run(
+    done = subprocess.run(
         [
             DBT_EXECUTABLE,
             "parse",
@@ -57,8 +59,12 @@ def prepare_manifest() -> None:
             "--profiles-dir",
             str(DBT_PROJECT_DIR),
         ],
-        check=True,
+        capture_output=True,
+        text=True,
     )
+    if done.returncode != 0:  # one line for people; dbt's own output names the details
+        lines = [line.strip() for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+        raise RuntimeError(f"dbt parse failed: {lines[-1] if lines else done.returncode}")
 
 
 class LayeredTranslator(DagsterDbtTranslator):
@@ -102,7 +108,6 @@ def dbt_models(
     to hold those organizations only. A model that fails to build is a code defect: the step
     fails and nothing is published."""
     point_dbt_at_work_db()
-    os.environ["GREENBLUE_RUN_PID"] = str(os.getpid())
     variables = json.dumps({"factor_set": greenblue.factor_set()})
     yield from dbt.cli(["run", "--vars", variables], context=context).stream()
     tests = dbt.cli(["test", "--vars", variables], context=context, raise_on_error=False)
