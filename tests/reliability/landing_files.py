@@ -21,6 +21,15 @@ import yaml
 
 KEY = "reliability-pseudonym-key-0123456789"
 ROOT = Path(__file__).resolve().parents[2]
+# Marts with an org_code whose rows a held organization keeps from one publication to the next.
+ORG_MARTS = (
+    "fct_emissions",
+    "org_emissions_annual",
+    "org_completeness",
+    "travel_indicators",
+    "fct_procurement_lines",
+    "org_procurement_annual",
+)
 
 Row = Mapping[str, object]
 
@@ -376,6 +385,23 @@ class Run:
     def query(self, sql: str, params: Sequence | None = None) -> list[tuple]:
         """A query on the served file, as an analyst opens it."""
         return query(self.served, sql, params)
+
+    def served_rows(self, org: str) -> dict[str, list[tuple]]:
+        """An organization's rows in the served marts (and the sources behind its figures,
+        and its registry row), to compare one publication with the next."""
+        served = {
+            table: self.query(f"select * from marts.{table} where org_code = ? order by all", [org])
+            for table in ORG_MARTS
+        }
+        served["fct_emission_sources"] = self.query(
+            "select s.* from marts.fct_emission_sources as s join marts.fct_emissions as e "
+            "using (emission_id) where e.org_code = ? order by all",
+            [org],
+        )
+        served["ops.organizations"] = self.query(
+            "select * from ops.organizations where org_code = ?", [org]
+        )
+        return served
 
     def work_query(self, sql: str, params: Sequence | None = None) -> list[tuple]:
         """A query on the working database (between runs)."""

@@ -23,27 +23,6 @@ pytestmark = pytest.mark.slow
 
 HELD, FREE = "UNEP", "UNDP"
 DEFECT_CHECK = "accepted_values_stg_tmc__air_segments_transaction_type"
-ORG_MARTS = (
-    "fct_emissions",
-    "org_emissions_annual",
-    "org_completeness",
-    "travel_indicators",
-    "fct_procurement_lines",
-    "org_procurement_annual",
-)
-
-
-def rows_of(run: Run, org: str) -> dict[str, list[tuple]]:
-    served = {
-        table: run.query(f"select * from marts.{table} where org_code = ? order by all", [org])
-        for table in ORG_MARTS
-    }
-    served["fct_emission_sources"] = run.query(
-        "select s.* from marts.fct_emission_sources as s join marts.fct_emissions as e "
-        "using (emission_id) where e.org_code = ? order by all",
-        [org],
-    )
-    return served
 
 
 def plant_a_row_no_connector_accepts(run: Run) -> str:
@@ -81,13 +60,13 @@ def runs(tmp_path_factory) -> dict:
     run = Run(root, landing)
     first = run.run()
     assert first.returncode == 0, first.stderr[-3000:]
-    before = {org: rows_of(run, org) for org in (HELD, FREE)}
+    before = {org: run.served_rows(org) for org in (HELD, FREE)}
     first_run = run.query("select run_id from ops.runs where status = 'published'")[0][0]
 
     shutil.move(parked, late)
     planted = plant_a_row_no_connector_accepts(run)
     second = run.run()
-    after = {org: rows_of(run, org) for org in (HELD, FREE)}
+    after = {org: run.served_rows(org) for org in (HELD, FREE)}
     return {
         "run": run,
         "first": first,

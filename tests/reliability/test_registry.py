@@ -20,24 +20,7 @@ from tests.reliability.landing_files import Run
 pytestmark = pytest.mark.slow
 
 BROKEN, FREE = "UNEP", "UNDP"
-ORG_MARTS = ("fct_emissions", "org_emissions_annual", "org_completeness", "travel_indicators")
 MESSAGE = "targets[0].reduction_pct: '45%' is not a number"
-
-
-def rows_of(run: Run, org: str) -> dict[str, list[tuple]]:
-    served = {
-        table: run.query(f"select * from marts.{table} where org_code = ? order by all", [org])
-        for table in ORG_MARTS
-    }
-    served["fct_emission_sources"] = run.query(
-        "select s.* from marts.fct_emission_sources as s join marts.fct_emissions as e "
-        "using (emission_id) where e.org_code = ? order by all",
-        [org],
-    )
-    served["ops.organizations"] = run.query(
-        "select * from ops.organizations where org_code = ?", [org]
-    )
-    return served
 
 
 def set_reduction_pct(registry, org: str, value) -> None:
@@ -76,13 +59,13 @@ def runs(tmp_path_factory) -> dict:
     # Each run's own exit code and output (`Run.run` keeps only the latest).
     first = dataclasses.replace(run.run())
     assert first.returncode == 0, first.stderr[-3000:]
-    before = {org: rows_of(run, org) for org in (BROKEN, FREE)}
+    before = {org: run.served_rows(org) for org in (BROKEN, FREE)}
 
     for org, path in late.items():  # both deliver late files; UNEP's entry is broken
         shutil.move(parked / org / path.name, path)
     set_reduction_pct(registry, BROKEN, "45%")
     second = dataclasses.replace(run.run())
-    held = {org: rows_of(run, org) for org in (BROKEN, FREE)}
+    held = {org: run.served_rows(org) for org in (BROKEN, FREE)}
     second_run = latest_run(run)
     waiting = run.query(
         "select status, message from ops.file_manifest where relative_path = ?",
@@ -100,7 +83,7 @@ def runs(tmp_path_factory) -> dict:
         "second_run": second_run,
         "before": before,
         "held": held,
-        "after": {org: rows_of(run, org) for org in (BROKEN, FREE)},
+        "after": {org: run.served_rows(org) for org in (BROKEN, FREE)},
         "waiting": waiting,
         "free_late_rows": free_late_rows,
         "late": {org: path.relative_to(landing).as_posix() for org, path in late.items()},
