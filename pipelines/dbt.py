@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets: staging -> intermediate -> marts, keyed by schema."""
 
+import fcntl
 import json
 import os
 import subprocess
@@ -48,6 +49,16 @@ def prepare_manifest() -> None:
     """`dbt parse` headless when the project changed, so the asset graph matches the SQL."""
     if manifest_is_current():
         return
+    MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+    # The webserver, the daemon and a run may start together: one parses, the others wait
+    # for its manifest instead of writing the same files at once.
+    with (MANIFEST.parent / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not manifest_is_current():
+            parse_project()
+
+
+def parse_project() -> None:
     point_dbt_at_work_db()
     done = subprocess.run(
         [
@@ -109,8 +120,13 @@ def dbt_models(
     fails and nothing is published."""
     point_dbt_at_work_db()
     variables = json.dumps({"factor_set": greenblue.factor_set()})
-    yield from dbt.cli(["run", "--vars", variables], context=context).stream()
-    tests = dbt.cli(["test", "--vars", variables], context=context, raise_on_error=False)
+    # One target folder beside the working database, kept between runs: dbt re-parses only
+    # what changed since the last invocation (the test step reuses the run step's parse).
+    target = greenblue.settings().work_db.parent / "dbt"
+    yield from dbt.cli(["run", "--vars", variables], context=context, target_path=target).stream()
+    tests = dbt.cli(
+        ["test", "--vars", variables], context=context, target_path=target, raise_on_error=False
+    )
     yield from tests.stream()
     failures, warnings = gate.attribute_dbt_tests_at(
         greenblue.settings().work_db,
