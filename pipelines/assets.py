@@ -29,6 +29,10 @@ def spec(key, **kwargs) -> dg.AssetSpec:
         spec(["ops", "org_headcount"], description="Personnel per organization and year."),
         spec(["ops", "org_targets"], description="Reduction targets from the registry."),
         spec(
+            ["ops", "org_closed_years"],
+            description="Years each organization declares complete (registry closed_years).",
+        ),
+        spec(
             ["ops", "file_manifest"],
             description="Every file seen in the landing folder: SHA-256, dialect, status "
             "(pending, loaded, rejected, duplicate, superseded, waiting) and row counts.",
@@ -71,6 +75,7 @@ def landing(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
     yield dg.MaterializeResult(asset_key=["ops", "organizations"], metadata=orgs)
     yield dg.MaterializeResult(asset_key=["ops", "org_headcount"])
     yield dg.MaterializeResult(asset_key=["ops", "org_targets"])
+    yield dg.MaterializeResult(asset_key=["ops", "org_closed_years"])
     yield dg.MaterializeResult(asset_key=["ops", "file_manifest"], metadata=meta)
 
 

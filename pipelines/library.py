@@ -37,6 +37,7 @@ LOOKUPS = (
     "local_material_groups",
     "currency_minor_units",
     "spend_price_index",
+    "uncertainty",
 )
 
 
@@ -239,7 +240,7 @@ def load_success_stories(
 
 
 def load_organizations(con: duckdb.DuckDBPyConnection, registry: Registry) -> dict:
-    """The registry's organizations, headcounts and targets into `ops`.
+    """The registry's organizations, headcounts, targets and closed years into `ops`.
 
     An organization held by an invalid registry entry keeps the rows of its last valid entry
     (they are what its served figures were computed with): it stays known to the models and
@@ -278,12 +279,21 @@ def load_organizations(con: duckdb.DuckDBPyConnection, registry: Registry) -> di
         ],
         schema=TARGETS,
     )
+    closed = pl.DataFrame(
+        [
+            {"org_code": o.code, "reporting_year": year}
+            for o in registry.organizations.values()
+            for year in sorted(set(o.closed_years))
+        ],
+        schema=CLOSED_YEARS,
+    )
     held = sorted(registry.held)
     kept = 0
     for name, frame in (
         ("ops.organizations", orgs),
         ("ops.org_headcount", headcount),
         ("ops.org_targets", targets),
+        ("ops.org_closed_years", closed),
     ):
         previous = previous_rows(con, name, held, frame.schema)
         if name == "ops.organizations":
@@ -300,6 +310,7 @@ ORGANIZATIONS = {
     "baseline_year": pl.Int32,
 }
 HEADCOUNT = {"org_code": pl.String, "reporting_year": pl.Int32, "headcount": pl.Int64}
+CLOSED_YEARS = {"org_code": pl.String, "reporting_year": pl.Int32}
 TARGETS = {
     "org_code": pl.String,
     "scope": pl.String,

@@ -5,6 +5,11 @@ from pathlib import Path
 from pipelines import warehouse
 
 
+def figure(t_co2e: float | None) -> str:
+    """A total, or "–" when no activity of it has a factor: never a 0 that is not a zero."""
+    return "–" if t_co2e is None else f"{t_co2e:.1f}"
+
+
 def print_summary(served: Path, run_id: str, seconds: float, failed_checks: list[str]) -> None:
     con = warehouse.connect(served, read_only=True)
     try:
@@ -23,11 +28,17 @@ def print_summary(served: Path, run_id: str, seconds: float, failed_checks: list
         ).fetchall()
         orgs = con.execute(
             """
-            select org_code, reporting_year,
-                   sum(t_co2e) filter (where boundary = 'core') as core_t,
-                   sum(t_co2e) filter (where boundary = 'optional') as optional_t,
-                   sum(unmapped_rows) as unmapped
-            from marts.org_emissions_annual group by 1, 2 order by 1, 2
+            select a.org_code, a.reporting_year,
+                   sum(a.t_co2e) filter (where a.boundary = 'core') as core_t,
+                   sum(a.t_co2e) filter (where a.boundary = 'optional') as optional_t,
+                   sum(a.unmapped_rows) as unmapped,
+                   case when bool_or(y.is_headline_year) then 'headline'
+                        when bool_or(y.is_complete) then 'complete'
+                        else 'partial: ' || max(y.partial_domains) end as year_status,
+                   max(a.headcount) is null as no_headcount
+            from marts.org_emissions_annual as a
+            left join marts.org_reporting_years as y using (org_code, reporting_year)
+            group by 1, 2 order by 1, 2
             """
         ).fetchall()
         # rows whose natural key a file loaded by this run delivered again: counted once
@@ -52,9 +63,18 @@ def print_summary(served: Path, run_id: str, seconds: float, failed_checks: list
         print(f"waiting {relative}: {message}")
     if len(waiting) > 20:
         print(f"... and {len(waiting) - 20} more waiting files (ops.file_manifest)")
-    print(f"{'org':<12}{'year':>6}{'t CO2e core':>14}{'optional':>12}{'unmapped':>10}")
-    for org, year, core, optional, unmapped in orgs:
-        print(f"{org:<12}{year:>6}{core or 0:>14.1f}{optional or 0:>12.1f}{unmapped or 0:>10}")
+    print(f"{'org':<12}{'year':>6}{'t CO2e core':>14}{'optional':>12}{'unmapped':>10}  year")
+    for org, year, core, optional, unmapped, status, _ in orgs:
+        print(
+            f"{org:<12}{year:>6}{figure(core):>14}{figure(optional):>12}{unmapped or 0:>10}  "
+            + status
+        )
+    for org, year, *_, no_headcount in orgs:
+        if no_headcount:
+            print(
+                f"warning: {org} {year} has emissions but no headcount in the registry: "
+                "its per-capita figures are empty"
+            )
     if redelivered:
         total = sum(n for _, n in redelivered)
         print(

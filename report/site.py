@@ -146,8 +146,11 @@ def emissions_section(wh: Warehouse, org: str | None) -> list[str]:
     where, params = ("and org_code = ?", [org]) if org else ("", [])
     out = ["<h2>Emissions by scope and category</h2>"]
     out.append(year_scope_chart(wh, "Core t CO2e by year and scope", where, params))
+    # an organization's page shows each group's 95 % range; ranges of groups do not add up,
+    # so the system-wide table has none
+    ranges = "min(t_co2e_low) as t_co2e_low, max(t_co2e_high) as t_co2e_high, " if org else ""
     cols, rows = wh.rows(
-        "select reporting_year, scope, category, boundary, sum(t_co2e) as t_co2e, "
+        f"select reporting_year, scope, category, boundary, sum(t_co2e) as t_co2e, {ranges}"
         "sum(t_co2e_market) as t_co2e_market, sum(unmapped_rows) as unmapped_rows "
         f"from marts.org_emissions_annual where true {where} group by all order by 1, 2, 3, 4",
         params,
@@ -160,13 +163,33 @@ def emissions_section(wh: Warehouse, org: str | None) -> list[str]:
     if org:
         cols, rows = wh.rows(
             "select reporting_year, max(headcount) as headcount, sum(t_co2e) as core_t_co2e, "
-            "sum(t_co2e) / max(headcount) as core_t_co2e_per_capita "
-            "from marts.org_emissions_annual where boundary = 'core' and org_code = ? "
-            "group by 1 order by 1",
+            "sum(t_co2e) / max(headcount) as core_t_co2e_per_capita, "
+            "case when sum(t_co2e) / max(headcount) is null then max(per_capita_note) end "
+            "as why_no_per_capita from marts.org_emissions_annual "
+            "where boundary = 'core' and org_code = ? group by 1 order by 1",
             [org],
         )
         out.append("<h3>Per capita</h3>" + table(cols, rows))
     return out
+
+
+def years_section(wh: Warehouse, org: str | None) -> list[str]:
+    """Complete and partial reporting years: only a complete year is a headline."""
+    if not wh.has("marts.org_reporting_years"):
+        return []
+    where, params = ("where org_code = ?", [org]) if org else ("where not is_complete", [])
+    cols, rows = wh.rows(
+        "select org_code, reporting_year, is_complete, completeness_basis, partial_domains "
+        f"from marts.org_reporting_years {where} order by 1, 2",
+        params,
+    )
+    title = "Reporting years" if org else "Partial years (not in the headline figures)"
+    note = (
+        '<p class="meta">A year is complete when the organization declares it closed, or when '
+        "each domain it reports meets its rule: energy bills cover all twelve months, travel "
+        "and fuel data reach December, refrigerants and procurement have any data.</p>"
+    )
+    return [f"<h2>{title}</h2>", table(cols, rows, "Every year is complete."), note]
 
 
 def progress_section(wh: Warehouse, org: str | None) -> list[str]:
@@ -178,25 +201,28 @@ def progress_section(wh: Warehouse, org: str | None) -> list[str]:
             "select org_code, reporting_year, target_scope, target_year, reduction_pct, "
             "baseline_t_co2e, actual_t_co2e, target_t_co2e, pct_change_from_baseline, on_track "
             "from marts.reduction_progress where (org_code, reporting_year) in "
-            "(select org_code, max(reporting_year) from marts.reduction_progress group by 1) "
-            "order by 1, 3, 4"
+            "(select org_code, max(reporting_year) from marts.reduction_progress "
+            "where is_complete_year group by 1) order by 1, 3, 4"
         )
-        return [*out, table(cols, rows, "No organization has a baseline year.")]
+        out.append('<p class="meta">Each organization\'s latest complete year.</p>')
+        return [*out, table(cols, rows, "No organization has a complete year after its baseline.")]
     cols, rows = wh.rows(
-        "select reporting_year, target_scope, target_year, reduction_pct, baseline_year, "
-        "baseline_t_co2e, actual_t_co2e, target_t_co2e, pct_change_from_baseline, on_track, "
-        "unmapped_rows, factor_set from marts.reduction_progress where org_code = ? "
+        "select reporting_year, is_complete_year, target_scope, target_year, reduction_pct, "
+        "baseline_year, baseline_t_co2e, actual_t_co2e, target_t_co2e, "
+        "pct_change_from_baseline, on_track, unmapped_rows, factor_set "
+        "from marts.reduction_progress where org_code = ? "
         "order by target_scope, target_year, reporting_year",
         [org],
     )
-    all_rows = [r for r in rows if r[1] == "all" and r[2] is not None]
-    if all_rows:
-        years = [str(r[0]) for r in all_rows]
+    # the chart follows complete years only: a partial year would read as a steep cut
+    path = [r for r in rows if r[2] == "all" and r[3] is not None and r[1]]
+    if path:
         out.append(
             charts.lines(
-                f"Core t CO2e against the straight-line path to the {all_rows[0][2]} target",
-                years,
-                {"actual": [r[6] for r in all_rows], "target path": [r[7] for r in all_rows]},
+                f"Core t CO2e against the straight-line path to the {path[0][3]} target "
+                "(complete years)",
+                [str(r[0]) for r in path],
+                {"actual": [r[7] for r in path], "target path": [r[8] for r in path]},
             )
         )
     out.append(table(cols, rows, "No baseline year in the registry: no progress to show."))
@@ -406,12 +432,13 @@ def held_section(wh: Warehouse, prov: Provenance, org: str | None) -> list[str]:
 
 def index_body(wh: Warehouse, orgs: list[tuple]) -> list[str]:
     cols, rows = wh.rows(
-        "select a.org_code, o.name, a.reporting_year, sum(a.t_co2e) as core_t_co2e, "
-        "max(a.headcount) as headcount, sum(a.t_co2e) / max(a.headcount) as t_co2e_per_capita, "
-        "sum(a.unmapped_rows) as unmapped_rows from marts.org_emissions_annual as a "
-        "left join ops.organizations as o using (org_code) where a.boundary = 'core' "
-        "and a.reporting_year = (select max(reporting_year) from marts.org_emissions_annual) "
-        "group by all order by 1"
+        "select t.org_code, o.name, t.reporting_year, t.t_co2e as core_t_co2e, "
+        "t.t_co2e_low, t.t_co2e_high, h.headcount, t.t_co2e / h.headcount as t_co2e_per_capita, "
+        "t.unmapped_rows from marts.org_totals_annual as t "
+        "left join (select org_code, reporting_year, max(headcount) as headcount "
+        "from marts.org_emissions_annual group by all) as h using (org_code, reporting_year) "
+        "left join ops.organizations as o using (org_code) "
+        "where t.boundary = 'core' and t.is_headline_year order by 1"
     )
     links = "".join(
         f'<li><a href="{escape(org_filename(code))}">{escape(code)}</a> {escape(name)}</li>'
@@ -419,9 +446,13 @@ def index_body(wh: Warehouse, orgs: list[tuple]) -> list[str]:
     )
     return [
         *held_section(wh, provenance(wh), None),
-        "<h2>Organizations (latest year, core boundary)</h2>",
-        table(cols, rows),
+        "<h2>Organizations (latest complete year, core boundary)</h2>",
+        table(cols, rows, "No organization has a complete year yet."),
+        '<p class="meta">t_co2e_low .. t_co2e_high: the 95 % range of the total, from each '
+        "row's activity and factor uncertainty for its data quality (methodology, section 13)."
+        "</p>",
         f"<ul>{links}</ul>",
+        *years_section(wh, None),
         *emissions_section(wh, None),
         *progress_section(wh, None),
         *restatement_section(wh, None),
@@ -451,6 +482,7 @@ def build(served: Path, out: Path) -> list[Path]:
         for code, name in orgs:
             body = [
                 *held_section(wh, prov, code),
+                *years_section(wh, code),
                 *emissions_section(wh, code),
                 *progress_section(wh, code),
                 *restatement_section(wh, code),

@@ -16,6 +16,9 @@ KEY = "progress-test-key-0123456789"
 # Text that must reach the report escaped: a registry name with markup and quotes.
 HOSTILE_NAME = 'United Nations Environment Programme <script>alert("x")</script> & <b>co</b>'
 
+# The organization whose registry entry declares DECLARED_YEAR closed (closed_years).
+DECLARED_INDEX, DECLARED_ORG, DECLARED_YEAR = 3, "WFP", 2025
+
 
 @dataclass
 class Built:
@@ -53,6 +56,9 @@ def published(base: Path) -> Built:
         registry = landing / "organizations.yaml"
         doc = yaml.safe_load(registry.read_text(encoding="utf-8"))
         doc["organizations"][0]["name"] = HOSTILE_NAME
+        # WFP declares its partial latest year closed: its headline is that year
+        assert doc["organizations"][DECLARED_INDEX]["code"] == DECLARED_ORG
+        doc["organizations"][DECLARED_INDEX]["closed_years"] = [DECLARED_YEAR]
         registry.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
         run = cli(env, "run")
         cli(env, "report", "--out", str(root / "report"))

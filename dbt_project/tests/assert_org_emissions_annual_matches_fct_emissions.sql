@@ -1,7 +1,8 @@
 {{ config(meta={'dagster': {'ref': {'name': 'org_emissions_annual'}}}) }}
 {#
     org_emissions_annual holds exactly the groups of fct_emissions, and its totals are
-    their sums: t_co2e = sum(kg_co2e of mapped rows) / 1000, t_co2e_market likewise, the
+    their sums: t_co2e = sum(kg_co2e of mapped rows) / 1000 (NULL without a mapped row),
+    t_co2e_market likewise, the
     number of unmapped rows, and per capita = t_co2e / headcount.
 #}
 with
@@ -26,7 +27,7 @@ expected as (
         scope,
         category,
         boundary,
-        coalesce(sum(case when factor_status = 'mapped' then kg_co2e end), 0) / 1000.0 as t_co2e,
+        sum(case when factor_status = 'mapped' then kg_co2e end) / 1000.0 as t_co2e,
         sum(case when factor_status = 'mapped' then kg_co2e_market end) / 1000.0 as t_co2e_market,
         sum(case when factor_status = 'unmapped' then 1 else 0 end) as unmapped_rows
 
@@ -69,10 +70,11 @@ select * from compared
 where
     missing_in_fct_emissions
     or missing_in_annual
+    or (t_co2e is null) != (expected_t_co2e is null)
     or abs(t_co2e - expected_t_co2e) > greatest(1e-9 * abs(expected_t_co2e), 1e-9)
     or (t_co2e_market is null) != (expected_t_co2e_market is null)
     or abs(t_co2e_market - expected_t_co2e_market)
     > greatest(1e-9 * abs(expected_t_co2e_market), 1e-9)
     or unmapped_rows != expected_unmapped_rows
-    or (headcount is null or headcount = 0) != (t_co2e_per_capita is null)
+    or (headcount is null or headcount = 0 or t_co2e is null) != (t_co2e_per_capita is null)
     or abs(t_co2e_per_capita * headcount - t_co2e) > greatest(1e-9 * abs(t_co2e), 1e-9)

@@ -3,7 +3,10 @@
     per reporting year from the baseline year on and per target scope (all, 1, 2, 3 or a
     domain), core emissions (location-based) of the year against the baseline year's,
     and the target for the year on a straight line from the baseline to the target year
-    (held at the target after it). on_track: actual <= target for the year. Figures are
+    (held at the target after it). on_track: actual <= target for the year. A year or
+    scope without a mapped row has no actual figure (NULL, with its unmapped rows), never
+    0 t. `is_complete_year` (org_reporting_years) says whether the year is complete: the
+    headline is the latest complete year, never a partial one. Figures are
     those of the factor set in use, so a new factor edition restates the baseline too;
     ops.published_figures keeps what each run published (restated vs originally reported).
     An organization with a baseline year and no target for `all` still gets its `all` rows.
@@ -27,6 +30,12 @@ organizations as (
 targets as (
 
     select * from {{ ref('stg_ops__org_targets') }}
+
+),
+
+reporting_years as (
+
+    select * from {{ ref('org_reporting_years') }}
 
 ),
 
@@ -93,7 +102,7 @@ progress as (
         goals.target_scope,
         organizations.baseline_year,
         baseline.t_co2e as baseline_t_co2e,
-        coalesce(actual.t_co2e, 0) as actual_t_co2e,
+        actual.t_co2e as actual_t_co2e,
         coalesce(actual.unmapped_rows, 0) as unmapped_rows,
         goals.target_year,
         goals.reduction_pct,
@@ -129,10 +138,10 @@ progress as (
 final as (
 
     select
-        org_code,
-        reporting_year,
-        target_scope,
-        baseline_year,
+        progress.org_code,
+        progress.reporting_year,
+        progress.target_scope,
+        progress.baseline_year,
         cast(baseline_t_co2e as {{ type_double() }}) as baseline_t_co2e,
         cast(actual_t_co2e as {{ type_double() }}) as actual_t_co2e,
         target_year,
@@ -143,9 +152,14 @@ final as (
         ) as pct_change_from_baseline,
         case when target_t_co2e is not null then actual_t_co2e <= target_t_co2e end as on_track,
         cast(unmapped_rows as {{ dbt.type_int() }}) as unmapped_rows,
-        '{{ var("factor_set") }}' as factor_set
+        '{{ var("factor_set") }}' as factor_set,
+        coalesce(reporting_years.is_complete, false) as is_complete_year
 
     from progress
+    left join reporting_years
+        on
+            progress.org_code = reporting_years.org_code
+            and progress.reporting_year = reporting_years.reporting_year
 
 )
 

@@ -31,7 +31,8 @@ residual as (
     select
         org_code,
         reporting_year,
-        cast({{ exact_sum('t_co2e') }} as {{ type_double() }}) as residual_t_co2e,
+        -- a year whose activities are all unmapped needs no credits yet (unmapped_rows says so)
+        cast(coalesce({{ exact_sum('t_co2e') }}, 0) as {{ type_double() }}) as residual_t_co2e,
         sum(unmapped_rows) as unmapped_rows
 
     from annual
