@@ -12,7 +12,7 @@
       `fuel.natural_gas`;
     - district heat (scope 2): kWh x `heat.district.<country>`; its market-based figure
       equals the location-based one (no supplier instrument). A heat key has no year
-      (DESNZ): combustion basis, data year = the source edition's year.
+      (DESNZ): combustion basis, data year = the source edition's year (else valid_from's).
 
     Data quality: 1 for an actual (metered, invoiced) read, 2 for prepaid tokens bought,
     3 for an estimated read; electricity then `data_quality_steps` lower (one step for a
@@ -80,9 +80,12 @@ matched as (
         case
             when keyed.activity_type = 'electricity' then grid.factor_data_year
             when keyed.activity_type = 'heat'
-                then try_cast(
-                    nullif(regexp_extract(factors.source_edition, '^\s*([0-9]{4})', 1), '')
-                    as {{ dbt.type_int() }}
+                then coalesce(
+                    try_cast(
+                        nullif(regexp_extract(factors.source_edition, '^\s*([0-9]{4})', 1), '')
+                        as {{ dbt.type_int() }}
+                    ),
+                    cast(extract(year from factors.valid_from) as {{ dbt.type_int() }})
                 )
         end as matched_factor_data_year,
         case
