@@ -30,3 +30,18 @@ def test_ruff_format_is_clean():
         [ruff(), "format", "--check", "."], cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout
+
+
+def test_dbt_unit_tests_sit_at_the_top_level_of_their_file():
+    """dbt reads `unit_tests` only as a top-level key of a properties file; nested under a
+    model entry it is silently ignored, and the tests never run."""
+    yaml = pytest.importorskip("yaml")
+    nested = []
+    for path in sorted((ROOT / "dbt_project" / "models").rglob("*.yml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for model in document.get("models") or []:
+            if "unit_tests" in model:
+                nested.append(f"{path.relative_to(ROOT)}: {model.get('name')}")
+    assert not nested, "unit_tests nested under a model (move them to the top level): " + ", ".join(
+        nested
+    )

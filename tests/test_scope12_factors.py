@@ -75,6 +75,21 @@ def test_grid_factors_per_country_and_year_with_their_source():
     assert not any(k.startswith("electricity.grid.XK.") for k in grid)  # Kosovo: unmapped
 
 
+def test_gb_has_one_combustion_factor_besides_the_life_cycle_series():
+    """The key's shape gives the basis (METHODOLOGY.md section 6): without a year DESNZ's
+    combustion factor, which GB uses for every year; with a year a life-cycle series row."""
+    gb = {k: r for k, r in rows().items() if k.startswith("electricity.grid.GB")}
+
+    assert set(gb) == {"electricity.grid.GB@kWh", "electricity.grid.GB.2023@kWh"}
+    desnz = gb["electricity.grid.GB@kWh"]
+    assert desnz["kg_co2e_per_unit"] == "0.20705" and desnz["source_edition"] == "2024 v1.1"
+    assert "DESNZ" in desnz["source"] and (desnz["valid_from"], desnz["valid_to"]) == (
+        "2000-01-01",
+        "",
+    )
+    assert "life-cycle" in gb["electricity.grid.GB.2023@kWh"]["notes"]
+
+
 def test_the_new_edition_is_published_and_current():
     sets = {s["factor_set"]: s for s in library.factor_sets()}
 

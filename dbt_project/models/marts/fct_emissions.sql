@@ -1,9 +1,12 @@
 {#
     One row per emission-bearing activity, every domain in the common activity shape.
     A domain joins the inventory by adding its activity model to `activity_models`.
+    Models with scope 2 rows (`scope2_models`) also say which data year and basis
+    (combustion / life-cycle) the factor has; the others leave both NULL.
 #}
 {%- set activity_models = ['int_travel_activities', 'int_procurement_activities'] -%}
 {%- set activity_models = activity_models + ['int_fuel_activities', 'int_energy_activities', 'int_refrigerant_activities'] -%}
+{%- set scope2_models = ['int_fuel_activities', 'int_energy_activities'] -%}
 
 with
 
@@ -24,6 +27,13 @@ activities as (
             unit,
             factor_id,
             factor_version,
+            {% if model_name in scope2_models -%}
+                factor_data_year,
+                factor_basis,
+            {%- else -%}
+                cast(null as {{ dbt.type_int() }}) as factor_data_year,
+                cast(null as {{ dbt.type_string() }}) as factor_basis,
+            {%- endif %}
             kg_co2e,
             kg_co2e_market,
             kg_co2e_with_rf,

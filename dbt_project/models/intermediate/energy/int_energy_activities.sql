@@ -2,18 +2,21 @@
     Purchased energy in the common activity shape, one row per counted meter reading and
     calendar year (int_energy_reading_years):
 
-    - electricity (scope 2): kWh x the grid factor of the site's country and the year, or
-      of the latest earlier year in the dataset (data quality 3); a country without one is
-      unmapped. Market-based (`kg_co2e_market`, a memo never added to kg_co2e): kWh x
-      (1 - renewable share) x the same factor where the bill states a renewable share,
-      else equal to the location-based figure;
+    - electricity (scope 2): kWh x the grid factor of the site's country for the year
+      (int_grid_factor_years: the country's combustion factor where the set has one, else
+      the life-cycle series' nearest data year); a country without one is unmapped. The
+      row records the factor's data year and basis. Market-based (`kg_co2e_market`, a memo
+      never added to kg_co2e): kWh x (1 - renewable share) x the same factor where the
+      bill states a renewable share, else equal to the location-based figure;
     - natural gas (scope 1, stationary combustion): m3 or kWh (gross CV) x
       `fuel.natural_gas`;
     - district heat (scope 2): kWh x `heat.district.<country>`; its market-based figure
-      equals the location-based one (no supplier instrument).
+      equals the location-based one (no supplier instrument). A heat key has no year
+      (DESNZ): combustion basis, data year = the source edition's year (else valid_from's).
 
     Data quality: 1 for an actual (metered, invoiced) read, 2 for prepaid tokens bought,
-    3 for an estimated read or an earlier grid year.
+    3 for an estimated read; electricity then `data_quality_steps` lower (one step for a
+    grid factor 1-2 years from the reporting year, two for 3 or more), at worst 5.
 #}
 with
 
@@ -74,7 +77,22 @@ matched as (
         keyed.*,
         coalesce(factors.factor_id, grid.factor_id) as matched_factor_id,
         coalesce(factors.kg_co2e_per_unit, grid.kg_co2e_per_unit) as kg_co2e_per_unit,
-        coalesce(grid.is_earlier_year, false) as is_earlier_grid_year,
+        case
+            when keyed.activity_type = 'electricity' then grid.factor_data_year
+            when keyed.activity_type = 'heat'
+                then coalesce(
+                    try_cast(
+                        nullif(regexp_extract(factors.source_edition, '^\s*([0-9]{4})', 1), '')
+                        as {{ dbt.type_int() }}
+                    ),
+                    cast(extract(year from factors.valid_from) as {{ dbt.type_int() }})
+                )
+        end as matched_factor_data_year,
+        case
+            when keyed.activity_type = 'electricity' then grid.factor_basis
+            when keyed.activity_type = 'heat' and factors.factor_id is not null then 'combustion'
+        end as matched_factor_basis,
+        coalesce(grid.data_quality_steps, 0) as grid_quality_steps,
         keyed.activity_issue is null
         and keyed.quantity_in_year is not null
         and coalesce(factors.factor_id, grid.factor_id) is not null as is_mapped
@@ -110,6 +128,8 @@ final as (
         factor_unit as unit,
         case when is_mapped then matched_factor_id end as factor_id,
         '{{ var("factor_set") }}' as factor_version,
+        case when is_mapped then matched_factor_data_year end as factor_data_year,
+        case when is_mapped then matched_factor_basis end as factor_basis,
         case when is_mapped then quantity_in_year * kg_co2e_per_unit end as kg_co2e,
         case
             when is_mapped and activity_type = 'electricity' and renewable_pct is not null
@@ -125,7 +145,7 @@ final as (
             when activity_type = 'electricity'
                 then {{ dbt.concat([
                     "'no grid factor for country '''", "coalesce(country, '')",
-                    "''' in or before '", 'cast(reporting_year as varchar)'
+                    "''' in factor set '''", "'" ~ var('factor_set') ~ "'", "''''"
                 ]) }}
             else {{ dbt.concat([
                 "'no factor '''", "coalesce(lookup_factor_id, '')", "''' in factor set '''",
@@ -137,11 +157,15 @@ final as (
         source_sheet,
         source_row,
         cast(
-            case
-                when read_type = 'ESTIMATED' or is_earlier_grid_year then 3
-                when is_prepaid_date then 2
-                else 1
-            end as {{ dbt.type_int() }}
+            least(
+                5,
+                case
+                    when read_type = 'ESTIMATED' then 3
+                    when is_prepaid_date then 2
+                    else 1
+                end
+                + grid_quality_steps
+            ) as {{ dbt.type_int() }}
         ) as data_quality,
         source_row_key,
         meter_id,

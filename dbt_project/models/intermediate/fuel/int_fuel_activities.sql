@@ -4,7 +4,10 @@
     of the transaction's country, scope 2) and generator deliveries (stationary
     combustion, scope 1). kg CO2e = quantity x kg_co2e_per_unit of the factor set in use,
     or `unmapped` with the reason and no kg. Electricity bought on a fuel card names no
-    renewable share, so its market-based figure equals the location-based one.
+    renewable share, so its market-based figure equals the location-based one; it uses the
+    grid factor of the country and year (int_grid_factor_years), records the factor's data
+    year and basis, and its data quality is `data_quality_steps` lower than the line's (one
+    step for a factor 1-2 years from the transaction's year, two for 3 or more), at worst 5.
 #}
 with
 
@@ -115,7 +118,9 @@ matched as (
         cast(extract(year from activities.activity_date) as {{ dbt.type_int() }}) as reporting_year,
         coalesce(factors.factor_id, grid.factor_id) as matched_factor_id,
         coalesce(factors.kg_co2e_per_unit, grid.kg_co2e_per_unit) as kg_co2e_per_unit,
-        coalesce(grid.is_earlier_year, false) as is_earlier_grid_year
+        grid.factor_data_year as matched_factor_data_year,
+        grid.factor_basis as matched_factor_basis,
+        coalesce(grid.data_quality_steps, 0) as grid_quality_steps
 
     from activities
     left join factors
@@ -160,6 +165,8 @@ final as (
         unit,
         case when is_mapped then matched_factor_id end as factor_id,
         '{{ var("factor_set") }}' as factor_version,
+        case when is_mapped then matched_factor_data_year end as factor_data_year,
+        case when is_mapped then matched_factor_basis end as factor_basis,
         case when is_mapped then quantity * kg_co2e_per_unit end as kg_co2e,
         case
             when is_mapped and activity_type = 'electricity' then quantity * kg_co2e_per_unit
@@ -173,7 +180,7 @@ final as (
             when activity_type = 'electricity'
                 then {{ dbt.concat([
                     "'no grid factor for country '''", "coalesce(country_code, '')",
-                    "''' in or before '", 'cast(reporting_year as varchar)'
+                    "''' in factor set '''", "'" ~ var('factor_set') ~ "'", "''''"
                 ]) }}
             when lookup_factor_id is null then 'no fuel type or product to find a factor by'
             else {{ dbt.concat([
@@ -185,10 +192,7 @@ final as (
         source_file_id,
         source_sheet,
         source_row,
-        cast(
-            case when is_earlier_grid_year then greatest(data_quality, 3) else data_quality end
-            as {{ dbt.type_int() }}
-        ) as data_quality,
+        cast(least(5, data_quality + grid_quality_steps) as {{ dbt.type_int() }}) as data_quality,
         country_code
 
     from checked
