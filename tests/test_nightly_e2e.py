@@ -304,10 +304,14 @@ ANALYST = textwrap.dedent(
     """
     import sys, duckdb
     con = duckdb.connect(sys.argv[1], read_only=True)
-    before = con.execute("select count(*), sum(kg_co2e::decimal(38, 12)) from marts.fct_emissions").fetchall()
+    before = con.execute(
+        "select count(*), sum(kg_co2e::decimal(38, 12)) from marts.fct_emissions"
+    ).fetchall()
     print("ready", flush=True)
     sys.stdin.readline()
-    after = con.execute("select count(*), sum(kg_co2e::decimal(38, 12)) from marts.fct_emissions").fetchall()
+    after = con.execute(
+        "select count(*), sum(kg_co2e::decimal(38, 12)) from marts.fct_emissions"
+    ).fetchall()
     print(before == after, flush=True)
     """
 )
