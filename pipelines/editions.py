@@ -27,6 +27,7 @@ EDITIONS_FOLDER = "factor_editions"
 FACTORS_FILE = "emission_factors.csv"
 PRICE_INDEX_FILE = "spend_price_index.csv"
 MANIFEST_FILE = "manifest.json"
+MANIFEST_KEYS = ("name", "kind", "base", "root", "description", "source_file", "sha256", "rows")
 
 
 class UnknownEdition(ConfigError):
@@ -91,7 +92,16 @@ def imported_editions(workdir: Path | None, factors_dir: Path = FACTORS_DIR) -> 
         manifest_path = folder / MANIFEST_FILE
         if folder.name.startswith(".") or not manifest_path.is_file():
             continue
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            missing = [key for key in MANIFEST_KEYS if key not in manifest]
+            if missing:
+                raise ValueError(f"no {', '.join(missing)}")
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(
+                f"the imported factor edition in {folder} cannot be read ({exc}): delete that "
+                "folder and import the file again (`greenblue factors import`)"
+            ) from None
         found.append(
             Edition(
                 name=manifest["name"],

@@ -80,8 +80,10 @@ def text(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def read_table(path: Path, kind: str, required: tuple[str, ...]) -> list[dict[str, str]]:
-    """The file's rows by header; refused with the missing columns named."""
+def read_table(
+    path: Path, kind: str, required: tuple[str, ...]
+) -> tuple[list[str], list[dict[str, str]]]:
+    """The file's header and rows; refused with the missing columns named."""
     if not path.exists():
         raise ImportRefused(f"no file {path}: give the path of the {kind} file to import")
     if not path.is_file():
@@ -100,7 +102,7 @@ def read_table(path: Path, kind: str, required: tuple[str, ...]) -> list[dict[st
             + f" (its columns: {', '.join(header) or 'none'})"
         )
     reader.fieldnames = header
-    return list(reader)
+    return header, list(reader)
 
 
 def decimal(value: str, what: str, line: int, path: Path) -> Decimal:
@@ -123,8 +125,9 @@ OWID_TERRITORIES = {"OWID_KOS": "XK"}
 
 
 def owid_grid(path: Path, sha256: str) -> Imported:
-    rows_in = read_table(path, "Our World in Data carbon-intensity-of-electricity", OWID_COLUMNS)
-    header = list(rows_in[0]) if rows_in else []
+    header, rows_in = read_table(
+        path, "Our World in Data carbon-intensity-of-electricity", OWID_COLUMNS
+    )
     value_columns = [c for c in header if c.startswith(OWID_VALUE)]
     if len(value_columns) != 1:
         raise ImportRefused(
@@ -227,7 +230,7 @@ def crosswalk_activity_types(factors_dir: Path) -> dict[str, str]:
 
 
 def epa_supply_chain(path: Path, sha256: str, factors_dir: Path = FACTORS_DIR) -> Imported:
-    rows_in = read_table(path, "US EPA Supply Chain GHG Emission Factors", EPA_COLUMNS)
+    _, rows_in = read_table(path, "US EPA Supply Chain GHG Emission Factors", EPA_COLUMNS)
     release = re.search(r"_v([0-9]+(?:\.[0-9]+)+)", path.name)
     edition = f"v{release.group(1)}" if release else "release not in the file name"
     source = (
@@ -396,7 +399,10 @@ def import_edition(
         except editions.UnknownEdition as exc:
             raise ImportRefused(f"--base {exc}") from None
     elif requested is not None:
-        base_edition = editions.find(requested, workdir, factors_dir)
+        try:
+            base_edition = editions.find(requested, workdir, factors_dir)
+        except editions.UnknownEdition as exc:
+            raise ImportRefused(f"GREENBLUE_FACTOR_SET={exc}") from None
     else:
         base_edition = editions.newest(workdir, factors_dir)
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
