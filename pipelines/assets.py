@@ -133,8 +133,9 @@ RAW_ASSETS = [raw_asset(d) for d in dialects.DIALECTS.values()]
     specs=[
         spec(
             ["factors", "emission_factors"],
-            description="Every factor-set edition in factors/emission_factors (one row per "
-            "factor_id and factor_version), with source, edition and GWP set.",
+            description="Every factor-set edition in factors/emission_factors and those "
+            "imported into the working folder (`greenblue factors import`), one row per "
+            "factor_id and factor_version, with source, edition and GWP set.",
             kinds={"duckdb"},
         ),
         *[
@@ -146,9 +147,12 @@ RAW_ASSETS = [raw_asset(d) for d in dialects.DIALECTS.values()]
 )
 def factor_library(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
     """The factor library and methodology lookups from factors/ (the single source of truth)."""
-    with warehouse.session(greenblue.settings().work_db) as con:
+    settings = greenblue.settings()
+    with warehouse.session(settings.work_db) as con:
         warehouse.ensure_schema(con)
-        meta = library.load_factors(con)
+        meta = library.load_factors(
+            con, workdir=settings.workdir, factor_set=greenblue.factor_set()
+        )
     yield dg.MaterializeResult(asset_key=["factors", "emission_factors"], metadata=meta)
     for name in library.LOOKUPS:
         yield dg.MaterializeResult(asset_key=["factors", name])

@@ -1,4 +1,4 @@
-"""The `greenblue` command: generate, run, demo, report, bench, dbt-sources."""
+"""The `greenblue` command: generate, run, demo, report, bench, factors, dbt-sources."""
 
 import argparse
 import contextlib
@@ -47,7 +47,13 @@ def record_unchanged(settings, reason: str) -> None:
             "insert into ops.runs (run_id, started_at, finished_at, status, factor_set, "
             "files_new, files_loaded, rows_loaded, rows_quarantined, message) "
             "values (?, ?, ?, 'unchanged', ?, 0, 0, 0, 0, ?)",
-            [run_id, stamp, stamp, library.current_factor_set(settings.factor_set), reason],
+            [
+                run_id,
+                stamp,
+                stamp,
+                library.current_factor_set(settings.factor_set, workdir=settings.workdir),
+                reason,
+            ],
         )
     print(
         f"greenblue run {run_id}: {reason} (0 new files, 0 rows loaded); "
@@ -201,6 +207,84 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_factors_import(args: argparse.Namespace) -> int:
+    """Build an edition from a file the operator provides, on top of the current edition."""
+    from pipelines import factor_imports, warehouse
+
+    settings = load_settings()
+    started = time.perf_counter()
+    # A run reads which edition is newest several times: no import lands while one runs.
+    with warehouse.run_lock(settings.workdir):
+        edition, what = factor_imports.import_edition(
+            args.kind,
+            Path(args.path),
+            settings.workdir,
+            base=args.base,
+            requested=settings.factor_set,
+        )
+    m = edition.manifest
+    rows = m["rows"]
+    print(
+        f"{what}: factor set {edition.name}\n"
+        f"  from {m['source_file']} (sha256 {m['sha256']}) on base {m['base']}\n"
+        f"  {rows['total']:,} rows = {rows['base'] - rows['base_replaced']:,} of the base + "
+        f"{rows['imported']:,} imported ({rows['base_replaced']:,} base rows replaced) "
+        f"in {time.perf_counter() - started:.1f}s\n"
+        f"  kept in {edition.path.parent} (the working folder, never the repository)"
+    )
+    if settings.factor_set:
+        print(
+            f"GREENBLUE_FACTOR_SET={settings.factor_set} is set: runs use that edition until "
+            "you change it or unset it"
+        )
+    else:
+        print("the next `greenblue run` computes every year with it")
+    return 0
+
+
+def cmd_factors_list(args: argparse.Namespace) -> int:
+    """Installed editions, oldest first; `*` marks the one a run uses now."""
+    from pipelines import editions, library
+
+    settings = load_settings()
+    installed = editions.installed(settings.workdir)
+    try:
+        current = library.current_factor_set(settings.factor_set, workdir=settings.workdir)
+    except ValueError as exc:
+        current = None
+        print(f"greenblue: {exc}", file=sys.stderr)
+    for edition in installed:
+        mark = "*" if edition.name == current else " "
+        with edition.path.open(encoding="utf-8") as handle:
+            rows = sum(1 for _ in handle) - 1
+        if not edition.imported:
+            published = edition.published_on
+            print(f"{mark} {edition.name}  repository, published {published}, {rows:,} rows")
+            continue
+        m = edition.manifest
+        print(
+            f"{mark} {edition.name}  imported {m['imported_at'][:19].replace('T', ' ')} UTC "
+            f"({m['kind']}), {rows:,} rows\n"
+            f"      base {m['base']}: {m['rows']['base'] - m['rows']['base_replaced']:,} rows "
+            f"kept, {m['rows']['imported']:,} imported, {m['rows']['base_replaced']:,} replaced\n"
+            f"      source {m['source_file']} sha256 {m['sha256']}"
+        )
+    why = (
+        "GREENBLUE_FACTOR_SET" if settings.factor_set else "the newest; GREENBLUE_FACTOR_SET unset"
+    )
+    print(f"* = what `greenblue run` computes with ({why})")
+    print(f"imported editions live in {editions.editions_dir(settings.workdir)}")
+    newest_repo = max(editions.repository_editions(), key=lambda e: e.published_on)
+    stale = [e.name for e in installed if e.imported and e.published_on < newest_repo.published_on]
+    if stale:
+        print(
+            f"built on an older repository edition than {newest_repo.name}: "
+            + ", ".join(stale)
+            + " (import again to build on it)"
+        )
+    return 0 if current is not None else 2
+
+
 def cmd_dbt_sources(args: argparse.Namespace) -> int:
     """Write (or --check) the dbt raw sources generated from the dialect registry."""
     from connectors.registry import dbt_sources_yaml
@@ -258,6 +342,24 @@ def parser() -> argparse.ArgumentParser:
         help="adopt a new GREENBLUE_PSEUDONYM_KEY: the next run reads every loaded file again",
     )
     k.set_defaults(func=cmd_repseudonymise)
+    f = sub.add_parser(
+        "factors", help="factor-set editions: list them, import one from a file (SPEC 3.7)"
+    )
+    fsub = f.add_subparsers(dest="factors_command", required=True)
+    fl = fsub.add_parser("list", help="installed editions: repository and imported")
+    fl.set_defaults(func=cmd_factors_list)
+    fi = fsub.add_parser(
+        "import",
+        help="build an edition from a file: the current edition plus the file's rows, "
+        "kept in the working folder",
+    )
+    fi.add_argument("kind", help="owid-grid | epa-supply-chain")
+    fi.add_argument("path", help="the file as its publisher distributes it")
+    fi.add_argument(
+        "--base",
+        help="edition to build on (default: the one a run would use now, imports included)",
+    )
+    fi.set_defaults(func=cmd_factors_import)
     s = sub.add_parser("dbt-sources", help="regenerate the dbt raw sources from the registry")
     s.add_argument("--check", action="store_true", help="exit 1 when the file is out of date")
     s.set_defaults(func=cmd_dbt_sources)

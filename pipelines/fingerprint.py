@@ -1,10 +1,11 @@
 """Has anything that feeds the warehouse changed since the last published run?
 
 The inputs of a run are the landing folder (paths, sizes, modification times: no file is
-read), the registry, the factor set chosen, and the project's own code and factors (by
-content). When their fingerprint equals the one recorded by the last published run, a run
-would load nothing and rebuild the same marts, so `greenblue run` and the nightly schedule
-skip it. `greenblue run --force` rebuilds all the same.
+read), the registry, the factor set chosen, the factor editions imported into the working
+folder, and the project's own code and factors (by content). When their fingerprint equals
+the one recorded by the last published run, a run would load nothing and rebuild the same
+marts, so `greenblue run` and the nightly schedule skip it. `greenblue run --force` rebuilds
+all the same.
 """
 
 import hashlib
@@ -14,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from connectors.pseudonym import key_fingerprint
+from pipelines import editions
 from pipelines.settings import ROOT, Settings
 
 CODE = ("connectors", "pipelines", "expectations", "factors", "dbt_project")
@@ -56,6 +58,8 @@ def code_digest() -> str:
 def inputs_fingerprint(settings: Settings, factor_set: str) -> str:
     digest = hashlib.sha256()
     digest.update(f"factor_set={factor_set}\n".encode())
+    # editions imported into the working folder are loaded too (and one may be in use)
+    digest.update(f"imported={editions.imported_digest(settings.workdir)}\n".encode())
     digest.update(f"code={code_digest()}\n".encode())
     if settings.pseudonym_key:  # a new key (after `greenblue repseudonymise`) reads all again
         digest.update(f"key={key_fingerprint(settings.key_bytes)}\n".encode())

@@ -18,6 +18,7 @@ import polars as pl
 
 from connectors import stories as stories_module
 from connectors.organizations import Registry
+from pipelines import editions
 from pipelines.settings import FACTORS_DIR
 from pipelines.units import verify_conversions
 from pipelines.warehouse import now
@@ -46,73 +47,130 @@ class EditedEditionError(Exception):
 
 
 def factor_sets(factors_dir: Path = FACTORS_DIR) -> list[dict[str, str]]:
+    """The repository's editions (factors/factor_sets.csv)."""
     with (factors_dir / "factor_sets.csv").open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
-def current_factor_set(requested: str | None, factors_dir: Path = FACTORS_DIR) -> str:
-    sets = factor_sets(factors_dir)
+def current_factor_set(
+    requested: str | None, factors_dir: Path = FACTORS_DIR, workdir: Path | None = None
+) -> str:
+    """The one edition a run computes with: `requested` (GREENBLUE_FACTOR_SET) or the newest
+    of the repository's and those imported into `workdir` (pipelines/editions.py)."""
     if requested is None:
-        return max(sets, key=lambda s: s["published_on"])["factor_set"]
-    if requested not in {s["factor_set"] for s in sets}:
-        names = ", ".join(s["factor_set"] for s in sets)
-        raise ValueError(
-            f"GREENBLUE_FACTOR_SET={requested!r} is not in factors/factor_sets.csv ({names})"
-        )
-    return requested
+        return editions.newest(workdir, factors_dir).name
+    try:
+        return editions.find(requested, workdir, factors_dir).name
+    except editions.UnknownEdition as exc:
+        raise ValueError(f"GREENBLUE_FACTOR_SET={exc}") from None
 
 
-def load_factors(con: duckdb.DuckDBPyConnection, factors_dir: Path = FACTORS_DIR) -> dict:
+def load_factors(
+    con: duckdb.DuckDBPyConnection,
+    factors_dir: Path = FACTORS_DIR,
+    workdir: Path | None = None,
+    factor_set: str | None = None,
+) -> dict:
     """Every factor-set edition into factors.emission_factors; lookups replaced each run.
 
-    The SHA-256 of each edition file is kept: if a published edition's file later differs,
-    the load stops, because earlier figures were computed with the old values.
+    Editions are the repository's and those imported into `workdir`. The SHA-256 of each
+    edition file is kept: if an edition's file later differs, the load stops, because earlier
+    figures were computed with the old values. The spend price index is the one that goes
+    with `factor_set` (an imported spend-based edition brings its own).
     """
     con.execute(
         "create table if not exists factors.factor_sets (factor_set varchar primary key, "
         "published_on date, file varchar, description varchar, sha256 varchar, "
         "first_loaded_at timestamp)"
     )
-    frames = []
-    for entry in factor_sets(factors_dir):
-        path = factors_dir / entry["file"]
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    frames, in_use = [], None
+    for edition in editions.installed(workdir, factors_dir):
+        digest = hashlib.sha256(edition.path.read_bytes()).hexdigest()
+        file = (
+            edition.path.relative_to(workdir).as_posix()
+            if edition.imported and workdir is not None
+            else edition.path.relative_to(factors_dir).as_posix()
+        )
         known = con.execute(
-            "select sha256 from factors.factor_sets where factor_set = ?", [entry["factor_set"]]
+            "select sha256 from factors.factor_sets where factor_set = ?", [edition.name]
         ).fetchall()
         if known and known[0][0] != digest:
             raise EditedEditionError(
-                f"factor set {entry['factor_set']} ({entry['file']}) changed since it was first "
+                f"factor set {edition.name} ({file}) changed since it was first "
                 "loaded; published editions are never edited: add a new edition instead"
             )
         if not known:
             con.execute(
                 "insert into factors.factor_sets values (?, ?, ?, ?, ?, ?)",
                 [
-                    entry["factor_set"],
-                    entry["published_on"],
-                    entry["file"],
-                    entry["description"],
+                    edition.name,
+                    (edition.imported_at[:10] if edition.imported else edition.published_on),
+                    file,
+                    edition.description,
                     digest,
                     now(),
                 ],
             )
-        frames.append(pl.read_csv(path, infer_schema=False))
+        frames.append(pl.read_csv(edition.path, infer_schema=False))
+        if edition.name == factor_set:
+            in_use = edition
     factors = pl.concat(frames).with_columns(
         pl.col("kg_co2e_per_unit").cast(pl.Float64),
         pl.col("valid_from").str.to_date(strict=False),
         pl.col("valid_to").str.to_date(strict=False),
     )
     replace_table(con, "factors.emission_factors", factors)
+    replace_table(con, "factors.factor_imports", import_records(workdir, factors_dir))
     verify_conversions(factors_dir / "unit_conversions.csv")
     for name in LOOKUPS:
-        replace_table(
-            con, f"factors.{name}", pl.read_csv(factors_dir / f"{name}.csv", infer_schema=False)
-        )
+        path = factors_dir / f"{name}.csv"
+        if name == "spend_price_index" and in_use is not None:
+            path = in_use.price_index
+        replace_table(con, f"factors.{name}", pl.read_csv(path, infer_schema=False))
     return {
         "factor_rows": factors.height,
         "factor_sets": factors.get_column("factor_version").n_unique(),
     }
+
+
+IMPORT_RECORDS = {
+    "factor_set": pl.String,
+    "kind": pl.String,
+    "base_factor_set": pl.String,
+    "source_file": pl.String,
+    "sha256": pl.String,
+    "size_bytes": pl.Int64,
+    "imported_at": pl.String,
+    "rows_base": pl.Int64,
+    "rows_base_replaced": pl.Int64,
+    "rows_imported": pl.Int64,
+    "rows_total": pl.Int64,
+    "description": pl.String,
+}
+
+
+def import_records(workdir: Path | None, factors_dir: Path = FACTORS_DIR) -> pl.DataFrame:
+    """One row per imported edition: what it was built from (its manifest)."""
+    return pl.DataFrame(
+        [
+            {
+                "factor_set": e.name,
+                "kind": e.kind,
+                "base_factor_set": e.base,
+                "source_file": e.manifest["source_file"],
+                "sha256": e.manifest["sha256"],
+                "size_bytes": e.manifest["size_bytes"],
+                "imported_at": e.imported_at,
+                "rows_base": e.manifest["rows"]["base"],
+                "rows_base_replaced": e.manifest["rows"]["base_replaced"],
+                "rows_imported": e.manifest["rows"]["imported"],
+                "rows_total": e.manifest["rows"]["total"],
+                "description": e.description,
+            }
+            for e in editions.imported_editions(workdir, factors_dir)
+        ],
+        schema=IMPORT_RECORDS,
+    )
 
 
 def load_airports(con: duckdb.DuckDBPyConnection) -> dict:

@@ -31,7 +31,7 @@ def skip_reason(settings: Settings, unchanged: bool = True) -> str | None:
         return "another greenblue run is in progress; the change is picked up after it"
     if unchanged:
         last = fingerprint.unchanged_since(
-            settings, library.current_factor_set(settings.factor_set)
+            settings, library.current_factor_set(settings.factor_set, workdir=settings.workdir)
         )
         if last is not None:
             return f"nothing new since run {last}: the served warehouse is current"

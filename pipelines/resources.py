@@ -23,4 +23,5 @@ class GreenblueResource(dg.ConfigurableResource):
         return load_settings()
 
     def factor_set(self) -> str:
-        return library.current_factor_set(self.settings().factor_set)
+        settings = self.settings()
+        return library.current_factor_set(settings.factor_set, workdir=settings.workdir)
