@@ -304,10 +304,11 @@ ANALYST = textwrap.dedent(
     """
     import sys, duckdb
     con = duckdb.connect(sys.argv[1], read_only=True)
-    before = con.execute("select count(*), sum(kg_co2e::decimal(38, 12)) from marts.fct_emissions").fetchall()
+    totals = "select count(*), sum(kg_co2e::decimal(38, 12)) from marts.fct_emissions"
+    before = con.execute(totals).fetchall()
     print("ready", flush=True)
     sys.stdin.readline()
-    after = con.execute("select count(*), sum(kg_co2e::decimal(38, 12)) from marts.fct_emissions").fetchall()
+    after = con.execute(totals).fetchall()
     print(before == after, flush=True)
     """
 )
