@@ -4,6 +4,8 @@
 #}
 {%- set activity_models = ['int_travel_activities', 'int_procurement_activities'] -%}
 {%- set activity_models = activity_models + ['int_fuel_activities', 'int_energy_activities', 'int_refrigerant_activities'] -%}
+{#- Models whose factor has a fallback (hotels: country, region, global) say which step gave it. -#}
+{%- set with_factor_basis = ['int_travel_activities'] -%}
 
 with
 
@@ -33,7 +35,14 @@ activities as (
             source_file_id,
             source_sheet,
             source_row,
-            data_quality
+            data_quality,
+            {% if model_name in with_factor_basis -%}
+                factor_basis,
+                factor_region
+            {%- else -%}
+                cast(null as {{ dbt.type_string() }}) as factor_basis,
+                cast(null as {{ dbt.type_string() }}) as factor_region
+            {%- endif %}
 
         from {{ ref(model_name) }}
         {% if not loop.last %}union all{% endif %}
