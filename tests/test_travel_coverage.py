@@ -61,14 +61,14 @@ def test_hotel_nights_are_nearly_all_mapped(run):
 def test_hotel_fallback_steps_are_recorded_and_traceable(run):
     steps = dict(
         run.query(
-            "select factor_basis, count(*) from marts.fct_emissions "
+            "select factor_level, count(*) from marts.fct_emissions "
             "where activity_type = 'hotel' and factor_status = 'mapped' group by 1"
         )
     )
     assert steps.get("country", 0) > 0 and steps.get("region", 0) > 0
     assert set(steps) <= {"country", "region", "global"}
     quality = run.query(
-        "select distinct factor_basis, factor_region is not null, data_quality "
+        "select distinct factor_level, factor_region is not null, data_quality "
         "from marts.fct_emissions where activity_type = 'hotel' and factor_status = 'mapped' "
         "order by all"
     )

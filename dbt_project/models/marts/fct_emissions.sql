@@ -5,7 +5,7 @@
 {%- set activity_models = ['int_travel_activities', 'int_procurement_activities'] -%}
 {%- set activity_models = activity_models + ['int_fuel_activities', 'int_energy_activities', 'int_refrigerant_activities'] -%}
 {#- Models whose factor has a fallback (hotels: country, region, global) say which step gave it. -#}
-{%- set with_factor_basis = ['int_travel_activities'] -%}
+{%- set with_factor_level = ['int_travel_activities'] -%}
 
 with
 
@@ -36,11 +36,11 @@ activities as (
             source_sheet,
             source_row,
             data_quality,
-            {% if model_name in with_factor_basis -%}
-                factor_basis,
+            {% if model_name in with_factor_level -%}
+                factor_level,
                 factor_region
             {%- else -%}
-                cast(null as {{ dbt.type_string() }}) as factor_basis,
+                cast(null as {{ dbt.type_string() }}) as factor_level,
                 cast(null as {{ dbt.type_string() }}) as factor_region
             {%- endif %}
 

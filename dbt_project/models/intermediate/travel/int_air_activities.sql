@@ -35,7 +35,7 @@ final as (
         cast(null as {{ dbt.type_string() }}) as distance_basis,
         haul_band,
         cabin,
-        cast(null as {{ dbt.type_string() }}) as factor_basis,
+        cast(null as {{ dbt.type_string() }}) as factor_level,
         cast(null as {{ dbt.type_string() }}) as factor_region
 
     from segments

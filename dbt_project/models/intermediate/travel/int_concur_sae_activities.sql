@@ -42,7 +42,7 @@ placed as (
         entries.activity_type = 'hotel'
         and regexp_full_match(coalesce(entries.entry_country, ''), '[A-Z]{2}') as has_country,
         hotel_factors.factor_id as country_factor_id,
-        hotel_factors.factor_basis as country_factor_basis,
+        hotel_factors.factor_level as country_factor_level,
         hotel_factors.factor_region as country_factor_region,
         hotel_factors.data_quality as country_data_quality
 
@@ -74,8 +74,8 @@ quantified as (
         end as factor_lookup,
         case
             when is_london then 'country'
-            when has_country then country_factor_basis
-        end as factor_basis,
+            when has_country then country_factor_level
+        end as factor_level,
         case when has_country and not is_london then country_factor_region end as factor_region,
         case
             when is_london then 2
@@ -114,7 +114,7 @@ final as (
         end as distance_basis,
         cast(null as {{ dbt.type_string() }}) as haul_band,
         cast(null as {{ dbt.type_string() }}) as cabin,
-        factor_basis,
+        factor_level,
         factor_region
 
     from quantified

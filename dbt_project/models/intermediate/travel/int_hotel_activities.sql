@@ -29,7 +29,7 @@ factor_keys as (
         coalesce(upper(stays.hotel_city) = 'LONDON', false)
         and coalesce(stays.hotel_country, 'GB') = 'GB' as is_london,
         hotel_factors.factor_id as country_factor_id,
-        hotel_factors.factor_basis as country_factor_basis,
+        hotel_factors.factor_level as country_factor_level,
         hotel_factors.factor_region as country_factor_region,
         hotel_factors.data_quality as country_data_quality,
         stays.room_nights * coalesce(stays.rooms, 1) as room_nights_total
@@ -52,7 +52,7 @@ chosen as (
                     {{ dbt.concat(["'hotel.'", 'hotel_country', "'@room.night'"]) }}
                 )
         end as lookup_factor_id,
-        case when is_london then 'country' else country_factor_basis end as factor_basis,
+        case when is_london then 'country' else country_factor_level end as factor_level,
         case when not is_london then country_factor_region end as factor_region,
         case when is_london then 2 else coalesce(country_data_quality, 2) end as data_quality
 
@@ -88,7 +88,7 @@ final as (
         cast(null as {{ dbt.type_string() }}) as distance_basis,
         cast(null as {{ dbt.type_string() }}) as haul_band,
         cast(null as {{ dbt.type_string() }}) as cabin,
-        factor_basis,
+        factor_level,
         factor_region
 
     from chosen

@@ -51,7 +51,7 @@ final as (
             when country_factor_id is not null then 'country'
             when region_factor_id is not null then 'region'
             when global_factor_id is not null then 'global'
-        end as factor_basis,
+        end as factor_level,
         case
             when country_factor_id is null and region_factor_id is not null then continent
         end as factor_region,

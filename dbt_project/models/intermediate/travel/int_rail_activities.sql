@@ -143,7 +143,7 @@ final as (
         case when passenger_km is not null then distance_basis end as distance_basis,
         cast(null as {{ dbt.type_string() }}) as haul_band,
         cast(null as {{ dbt.type_string() }}) as cabin,
-        cast(null as {{ dbt.type_string() }}) as factor_basis,
+        cast(null as {{ dbt.type_string() }}) as factor_level,
         cast(null as {{ dbt.type_string() }}) as factor_region
 
     from measured
