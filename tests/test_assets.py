@@ -38,5 +38,5 @@ def test_landing_raw_and_factor_assets_materialize(tmp_path, monkeypatch):
     assert pending == [(0,)]
     assert loaded[0][0] >= 8 and loaded[0][1] > 0
     assert air[0][0] > 0
-    assert factors == [(122,)]
+    assert factors == [(129,)]  # 122 published rows + 7 derived hotel averages
     assert not served.exists(), "nothing is published without the dbt models and checks"

@@ -60,6 +60,7 @@ def load_generated(root: Path) -> duckdb.DuckDBPyConnection:
     warehouse.ensure_schema(con)
     library.load_factors(con)
     library.load_airports(con)
+    library.load_places(con)
     library.load_currency_rates(con)
     library.load_organizations(con, load_registry(orgs))
     library.load_success_stories(con, landing / "_system" / "stories", set())

@@ -2,11 +2,14 @@
     One row per emission-bearing activity, every domain in the common activity shape.
     A domain joins the inventory by adding its activity model to `activity_models`.
     Models with scope 2 rows (`scope2_models`) also say which data year and basis
-    (combustion / life-cycle) the factor has; the others leave both NULL.
+    (combustion / life-cycle) the factor has; travel says which fallback step (country,
+    region, global) gave a hotel its factor; the others leave these NULL.
 #}
 {%- set activity_models = ['int_travel_activities', 'int_procurement_activities'] -%}
 {%- set activity_models = activity_models + ['int_fuel_activities', 'int_energy_activities', 'int_refrigerant_activities'] -%}
 {%- set scope2_models = ['int_fuel_activities', 'int_energy_activities'] -%}
+{#- Models whose factor has a fallback (hotels: country, region, global) say which step gave it. -#}
+{%- set with_factor_level = ['int_travel_activities'] -%}
 
 with
 
@@ -43,7 +46,14 @@ activities as (
             source_file_id,
             source_sheet,
             source_row,
-            data_quality
+            data_quality,
+            {% if model_name in with_factor_level -%}
+                factor_level,
+                factor_region
+            {%- else -%}
+                cast(null as {{ dbt.type_string() }}) as factor_level,
+                cast(null as {{ dbt.type_string() }}) as factor_region
+            {%- endif %}
 
         from {{ ref(model_name) }}
         {% if not loop.last %}union all{% endif %}

@@ -32,8 +32,11 @@ final as (
         origin_iata,
         destination_iata,
         distance_km,
+        cast(null as {{ dbt.type_string() }}) as distance_basis,
         haul_band,
-        cabin
+        cabin,
+        cast(null as {{ dbt.type_string() }}) as factor_level,
+        cast(null as {{ dbt.type_string() }}) as factor_region
 
     from segments
 

@@ -2,11 +2,14 @@
     Concur entries counted from the expense report (fate `activity`), except the air legs
     (int_concur_sae_air_legs, which go through the shared air models), in the common
     activity shape of int_travel_activities (METHOD.md, other travel):
-    - Train: passenger km x rail.national; Taxi: vehicle km x taxi.regular (km);
-      Car Rental and Personal Car Mileage: km x car.average.unknown (km); a distance in
-      miles is x 1.609344;
-    - Hotel: room nights x hotel.<entry country> (hotel.GB-LND when the subdivision is
-      GB-LND, London), optional boundary; the extract has no room count, so one room;
+    - Train: passenger km x rail.national (the extract names one country, so the trip is
+      taken as national; data quality 3 outside GB, where the UK factor is a proxy); Taxi:
+      vehicle km x taxi.regular (km); Car Rental and Personal Car Mileage: km x
+      car.average.unknown (km); a distance in miles is x 1.609344;
+    - Hotel: room nights x the hotel factor of the entry country (hotel.GB-LND when the
+      subdivision is GB-LND, London; else the country's, its region's or the global
+      average: int_hotel_factors, data quality 2, 3 or 4), optional boundary; the extract
+      has no room count, so one room;
     - Fuel: the extract carries no litres, so unmapped;
     - an Airfare that cannot be split into legs (routing or ticket field unusable) is one
       unmapped air activity with the reason.
@@ -24,6 +27,31 @@ entries as (
 
 ),
 
+hotel_factors as (
+
+    select * from {{ ref('int_hotel_factors') }}
+
+),
+
+placed as (
+
+    select
+        entries.*,
+        entries.activity_type = 'hotel'
+        and coalesce(entries.entry_subdivision = 'GB-LND', false) as is_london,
+        entries.activity_type = 'hotel'
+        and regexp_full_match(coalesce(entries.entry_country, ''), '[A-Z]{2}') as has_country,
+        hotel_factors.factor_id as country_factor_id,
+        hotel_factors.factor_level as country_factor_level,
+        hotel_factors.factor_region as country_factor_region,
+        hotel_factors.data_quality as country_data_quality
+
+    from entries
+    left join hotel_factors
+        on entries.activity_type = 'hotel' and entries.entry_country = hotel_factors.country
+
+),
+
 quantified as (
 
     select
@@ -34,16 +62,29 @@ quantified as (
             when quantity_kind = 'room_nights' then room_nights
         end as activity_quantity,
         case
-            when activity_type = 'hotel' and entry_subdivision = 'GB-LND'
-                then 'hotel.GB-LND@room.night'
-            when activity_type = 'hotel' and regexp_full_match(coalesce(entry_country, ''), '[A-Z]{2}')
-                then {{ dbt.concat(["'hotel.'", 'entry_country', "'@room.night'"]) }}
+            when is_london then 'hotel.GB-LND@room.night'
+            when has_country
+                then coalesce(
+                    country_factor_id,
+                    {{ dbt.concat(["'hotel.'", 'entry_country', "'@room.night'"]) }}
+                )
             when activity_type = 'hotel' then null
             when factor_key is not null
                 then {{ dbt.concat(['factor_key', "'@'", 'unit']) }}
-        end as factor_lookup
+        end as factor_lookup,
+        case
+            when is_london then 'country'
+            when has_country then country_factor_level
+        end as factor_level,
+        case when has_country and not is_london then country_factor_region end as factor_region,
+        case
+            when is_london then 2
+            when has_country then coalesce(country_data_quality, 2)
+            when activity_type = 'rail' and coalesce(entry_country, '') != 'GB' then 3
+            else 2
+        end as data_quality
 
-    from entries
+    from placed
 
 ),
 
@@ -64,12 +105,17 @@ final as (
         factor_lookup as lookup_factor_id,
         cast(null as {{ dbt.type_string() }}) as lookup_factor_id_with_rf,
         activity_issue,
-        2 as data_quality,
+        data_quality,
         cast(null as {{ dbt.type_string() }}) as origin_iata,
         cast(null as {{ dbt.type_string() }}) as destination_iata,
         case when quantity_kind = 'distance' then activity_quantity end as distance_km,
+        case
+            when quantity_kind = 'distance' and activity_quantity is not null then 'given'
+        end as distance_basis,
         cast(null as {{ dbt.type_string() }}) as haul_band,
-        cast(null as {{ dbt.type_string() }}) as cabin
+        cast(null as {{ dbt.type_string() }}) as cabin,
+        factor_level,
+        factor_region
 
     from quantified
 

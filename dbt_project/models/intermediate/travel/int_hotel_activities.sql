@@ -1,6 +1,10 @@
 {#
     One activity per confirmed hotel stay: room nights x rooms (an empty Rooms cell is one
-    room) x `hotel.<ISO country>`, `hotel.GB-LND` for London (METHOD.md, Other travel).
+    room) x the hotel factor of the stay's country (METHOD.md, Other travel, Hotel):
+    `hotel.GB-LND` for London, else the country's own factor, else its region's average,
+    else the global average (int_hotel_factors), data quality 2, 3 or 4 and the basis
+    recorded on the row. A country code no reference table knows keeps
+    `hotel.<code>`, which the factor set lacks: unmapped with the code in the reason.
     Hotel nights are outside the UN minimum boundary: `optional`.
 #}
 with
@@ -12,19 +16,47 @@ stays as (
 
 ),
 
+hotel_factors as (
+
+    select * from {{ ref('int_hotel_factors') }}
+
+),
+
 factor_keys as (
+
+    select
+        stays.*,
+        coalesce(upper(stays.hotel_city) = 'LONDON', false)
+        and coalesce(stays.hotel_country, 'GB') = 'GB' as is_london,
+        hotel_factors.factor_id as country_factor_id,
+        hotel_factors.factor_level as country_factor_level,
+        hotel_factors.factor_region as country_factor_region,
+        hotel_factors.data_quality as country_data_quality,
+        stays.room_nights * coalesce(stays.rooms, 1) as room_nights_total
+
+    from stays
+    left join hotel_factors
+        on stays.hotel_country = hotel_factors.country
+
+),
+
+chosen as (
 
     select
         *,
         case
-            when upper(hotel_city) = 'LONDON' and coalesce(hotel_country, 'GB') = 'GB'
-                then 'hotel.GB-LND@room.night'
+            when is_london then 'hotel.GB-LND@room.night'
             when hotel_country is not null
-                then {{ dbt.concat(["'hotel.'", 'hotel_country', "'@room.night'"]) }}
+                then coalesce(
+                    country_factor_id,
+                    {{ dbt.concat(["'hotel.'", 'hotel_country', "'@room.night'"]) }}
+                )
         end as lookup_factor_id,
-        room_nights * coalesce(rooms, 1) as room_nights_total
+        case when is_london then 'country' else country_factor_level end as factor_level,
+        case when not is_london then country_factor_region end as factor_region,
+        case when is_london then 2 else coalesce(country_data_quality, 2) end as data_quality
 
-    from stays
+    from factor_keys
 
 ),
 
@@ -49,14 +81,17 @@ final as (
                 then 'no room nights for hotel stay'
             when lookup_factor_id is null then 'missing hotel country'
         end as activity_issue,
-        2 as data_quality,
+        data_quality,
         cast(null as {{ dbt.type_string() }}) as origin_iata,
         cast(null as {{ dbt.type_string() }}) as destination_iata,
         cast(null as {{ type_double() }}) as distance_km,
+        cast(null as {{ dbt.type_string() }}) as distance_basis,
         cast(null as {{ dbt.type_string() }}) as haul_band,
-        cast(null as {{ dbt.type_string() }}) as cabin
+        cast(null as {{ dbt.type_string() }}) as cabin,
+        factor_level,
+        factor_region
 
-    from factor_keys
+    from chosen
 
 )
 

@@ -102,9 +102,12 @@ final as (
         source_sheet,
         source_row,
         cast(data_quality as {{ dbt.type_int() }}) as data_quality,
+        case when is_mapped then factor_level end as factor_level,
+        case when is_mapped then factor_region end as factor_region,
         origin_iata,
         destination_iata,
         distance_km,
+        distance_basis,
         haul_band,
         cabin
 
