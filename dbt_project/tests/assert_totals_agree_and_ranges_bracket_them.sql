@@ -52,25 +52,35 @@ mismatched as (
 
 ),
 
-unbracketed as (
+ranged as (
 
     select
         org_code,
         reporting_year,
-        'range does not bracket t_co2e' as problem
+        t_co2e,
+        t_co2e_low,
+        t_co2e_high
     from annual
-    where
-        (t_co2e is null) != (t_co2e_low is null)
-        or (t_co2e is null) != (t_co2e_high is null)
-        or not (t_co2e_low <= t_co2e and t_co2e <= t_co2e_high)
 
     union all
 
     select
         org_code,
         reporting_year,
-        'range does not bracket t_co2e' as problem
+        t_co2e,
+        t_co2e_low,
+        t_co2e_high
     from totals
+
+),
+
+unbracketed as (
+
+    select
+        org_code,
+        reporting_year,
+        'range does not bracket t_co2e' as problem
+    from ranged
     where
         (t_co2e is null) != (t_co2e_low is null)
         or (t_co2e is null) != (t_co2e_high is null)

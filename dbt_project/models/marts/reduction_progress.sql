@@ -150,7 +150,11 @@ final as (
         cast(
             100.0 * (actual_t_co2e - baseline_t_co2e) / nullif(baseline_t_co2e, 0) as {{ type_double() }}
         ) as pct_change_from_baseline,
-        case when target_t_co2e is not null then actual_t_co2e <= target_t_co2e end as on_track,
+        -- a partial year is no verdict: a few days of bills are not "on track"
+        case
+            when target_t_co2e is not null and reporting_years.is_complete
+                then actual_t_co2e <= target_t_co2e
+        end as on_track,
         cast(unmapped_rows as {{ dbt.type_int() }}) as unmapped_rows,
         '{{ var("factor_set") }}' as factor_set,
         coalesce(reporting_years.is_complete, false) as is_complete_year
