@@ -209,7 +209,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_factors_import(args: argparse.Namespace) -> int:
     """Build an edition from a file the operator provides, on top of the current edition."""
-    from pipelines import factor_imports, warehouse
+    from pipelines import editions, factor_imports, warehouse
 
     settings = load_settings()
     started = time.perf_counter()
@@ -237,8 +237,13 @@ def cmd_factors_import(args: argparse.Namespace) -> int:
             f"GREENBLUE_FACTOR_SET={settings.factor_set} is set: runs use that edition until "
             "you change it or unset it"
         )
-    else:
+    elif editions.newest(settings.workdir).name == edition.name:
         print("the next `greenblue run` computes every year with it")
+    else:
+        print(
+            f"a newer edition outranks it ({editions.newest(settings.workdir).name}): set "
+            f"GREENBLUE_FACTOR_SET={edition.name} to compute with it"
+        )
     return 0
 
 

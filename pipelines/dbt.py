@@ -124,10 +124,14 @@ def dbt_models(
     # what changed since the last invocation (the test step reuses the run step's parse).
     target = greenblue.settings().work_db.parent / "dbt"
     yield from dbt.cli(["run", "--vars", variables], context=context, target_path=target).stream()
+    # the run step's results must never pass for the tests' if `dbt test` stops early
+    (target / "run_results.json").unlink(missing_ok=True)
     tests = dbt.cli(
         ["test", "--vars", variables], context=context, target_path=target, raise_on_error=False
     )
     yield from tests.stream()
+    if tests.process.wait() not in (0, 1):  # 1: tests failed, judged below; else dbt stopped
+        raise RuntimeError(f"dbt test stopped before testing (exit {tests.process.returncode})")
     failures, warnings = gate.attribute_dbt_tests_at(
         greenblue.settings().work_db,
         tests.get_artifact("manifest.json"),

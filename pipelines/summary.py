@@ -34,7 +34,8 @@ def print_summary(served: Path, run_id: str, seconds: float, failed_checks: list
                    sum(a.unmapped_rows) as unmapped,
                    case when bool_or(y.is_headline_year) then 'headline'
                         when bool_or(y.is_complete) then 'complete'
-                        else 'partial: ' || max(y.partial_domains) end as year_status,
+                        else coalesce('partial: ' || max(y.partial_domains), 'partial')
+                   end as year_status,
                    max(a.headcount) is null as no_headcount
             from marts.org_emissions_annual as a
             left join marts.org_reporting_years as y using (org_code, reporting_year)

@@ -1,7 +1,9 @@
 """A served warehouse built by the real pipeline on 5 organizations over 3 years, once per
-test session, with the static report written from it. Shared by the report, browser and
+test session (once for all workers when modules run in parallel), with the static report
+written from it. Shared by the report, browser and
 guide tests (pytest's base temp folder holds it; the first test module to ask builds it)."""
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -42,7 +44,16 @@ def cli(env: dict, *args: str) -> subprocess.CompletedProcess:
 
 
 def published(base: Path) -> Built:
-    root = base / "progress"
+    # Test modules run in parallel, each worker with its own base folder inside one shared
+    # folder: the first worker to ask builds the warehouse there, the others wait for it.
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    shared.mkdir(parents=True, exist_ok=True)
+    with (shared / "progress.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return build_once(shared / "progress")
+
+
+def build_once(root: Path) -> Built:
     landing, served = root / "landing", root / "served" / "greenblue.duckdb"
     env = {
         **os.environ,

@@ -9,9 +9,9 @@ GB has DESNZ's combustion factor, which wins over the series for every year. One
 """
 
 import pytest
-from reliability.landing_files import Run, fuelcard_csv, utility_csv
 
 from connectors.generate import generate
+from tests.reliability.landing_files import Run, fuelcard_csv, utility_csv
 
 pytestmark = pytest.mark.slow
 

@@ -61,8 +61,9 @@ def headline_table(built) -> dict[str, int]:
 
 def complete_by_rules(built) -> dict[tuple[str, int], bool]:
     """The rules of docs/guide.md recomputed from the months with data: energy every month;
-    travel and fuel reach December or go on in a later year; other domains any data; a
-    domain the organization never reports does not count."""
+    travel and fuel reach December, other domains any data, and data of the domain in a
+    later year closes the year for them; a domain the organization never reports does not
+    count."""
     months: dict[tuple[str, str, int], set[int]] = {}
     for org, domain, year, month in query(
         built,
@@ -83,7 +84,7 @@ def complete_by_rules(built) -> dict[tuple[str, int], bool]:
             elif domain in ("travel", "fuel"):
                 ok &= 12 in got or later
             else:
-                ok &= bool(got)
+                ok &= bool(got) or later
         result[(org, year)] = ok
     return result
 

@@ -324,9 +324,9 @@ def build_marts(root: Path, landing: Path, select: str | None = None) -> Path:
     load = (
         "import dagster as dg\n"
         "from pipelines.assets import RAW_ASSETS, airports, currency_rates, factor_library,"
-        " landing, success_stories\n"
+        " landing, places, success_stories\n"
         "from pipelines.resources import GreenblueResource\n"
-        "result = dg.materialize([landing, *RAW_ASSETS, factor_library, airports,"
+        "result = dg.materialize([landing, *RAW_ASSETS, factor_library, airports, places,"
         " currency_rates, success_stories], resources={'greenblue': GreenblueResource()})\n"
         "assert result.success\n"
     )

@@ -34,7 +34,7 @@ from connectors import oracle_po, registry, sap_me2n
 from connectors.base import RejectedFile
 from connectors.validate import whole_number
 
-REAL = Path("/work/shared/real-exports/sap_po")
+REAL = Path(__file__).resolve().parents[3] / "shared" / "real-exports" / "sap_po"
 ITEMS = "sap_me2n_items"
 
 

@@ -5,8 +5,10 @@
 
     Rules per domain come from the `complete_year_rules` variable (dbt_project.yml):
     `every_month` (data covers all twelve months; for energy, billing periods cover them),
-    `reaches_december` (data in December, or any data in a later year) and `any_data`
-    (any row in the year). A domain the organization has never reported in any year does
+    `reaches_december` (data in December) and `any_data` (any row in the year); under
+    either, data of the domain in a later year also closes the year (a refrigerant log
+    with no service this year but services next year). The headline is the latest complete
+    year that has data. A domain the organization has never reported in any year does
     not count. A year listed in the registry's `closed_years` is complete whatever its data
     shows (`completeness_basis` = 'declared').
 #}
@@ -85,7 +87,9 @@ assessed as (
                 then
                     coalesce(domain_years.last_month = 12, false)
                     or reported.last_year_with_data > domain_years.reporting_year
-            else domain_years.months_with_data > 0
+            else
+                domain_years.months_with_data > 0
+                or reported.last_year_with_data > domain_years.reporting_year
         end as is_domain_complete,
         case
             when domain_years.months_with_data = 0 then domain_years.domain || ': no data'
@@ -105,6 +109,16 @@ assessed as (
             and domain_years.domain = reported.domain
     inner join rules
         on domain_years.domain = rules.domain
+
+),
+
+with_data as (
+
+    select distinct
+        org_code,
+        reporting_year
+    from domain_years
+    where months_with_data > 0
 
 ),
 
@@ -130,6 +144,7 @@ judged as (
         years.org_code,
         years.reporting_year,
         closed.org_code is not null as is_declared,
+        with_data.org_code is not null as has_data,
         count(assessed.domain) > 0 and bool_and(assessed.is_domain_complete) as is_complete_by_data,
         string_agg(
             case when not assessed.is_domain_complete then assessed.partial_reason end,
@@ -141,11 +156,15 @@ judged as (
         on
             years.org_code = closed.org_code
             and years.reporting_year = closed.reporting_year
+    left join with_data
+        on
+            years.org_code = with_data.org_code
+            and years.reporting_year = with_data.reporting_year
     left join assessed
         on
             years.org_code = assessed.org_code
             and years.reporting_year = assessed.reporting_year
-    group by years.org_code, years.reporting_year, closed.org_code
+    group by years.org_code, years.reporting_year, closed.org_code, with_data.org_code
 
 ),
 
@@ -160,9 +179,10 @@ final as (
             when is_complete_by_data then 'data'
         end as completeness_basis,
         case when not is_declared then partial_domains end as partial_domains,
+        -- a headline needs figures: a year declared closed before any data arrives is not one
         coalesce(
             reporting_year = max(
-                case when is_declared or is_complete_by_data then reporting_year end
+                case when has_data and (is_declared or is_complete_by_data) then reporting_year end
             ) over (partition by org_code),
             false
         ) as is_headline_year

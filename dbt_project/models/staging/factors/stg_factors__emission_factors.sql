@@ -1,7 +1,8 @@
 {#
     The factor set in use (var `factor_set`). A factor set applies to every reporting
-    year until a newer set is published (METHOD.md), so valid_from / valid_to are carried
-    for documentation and not used to pick a row.
+    year until a newer set is published (METHODOLOGY.md). valid_from / valid_to are carried
+    as published; only the grid rule (int_grid_factor_years) uses them, to prefer a factor
+    whose validity covers the year.
 #}
 with
 
