@@ -9,8 +9,9 @@ Why a link: DuckDB keeps a read-write session's write-ahead log beside the file 
 *resolves* to. An analyst who opens the served path read-write (forgetting `read_only`) writes
 `<run_id>/greenblue.duckdb.wal` beside the version they opened; the next publication points
 the link at a new folder whose file has no log, so nothing a reader did can be replayed onto
-what is published next. The previous version's folder is removed once the link has moved
-(sessions that hold it keep reading it; their log, if any, goes with the folder).
+what is published next. The previous version's folder stays until the next publication, so a
+reader that resolved the link just before a swap still opens its file; older folders are
+removed (sessions that hold them keep reading; their log, if any, goes with the folder).
 
 What a run publishes (SPEC 2): the schemas `marts`, `ops`, `factors` and `reference`. The
 marts come from a snapshot schema of the working database, `snapshot_<run>`, built by `stage`:
@@ -214,13 +215,17 @@ def publish(work_db: Path, served: Path, run_id: str) -> int:
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    previous = Path(os.readlink(served)).parent.name if served.is_symlink() else None
     link = served.with_name(f".{served.name}.{os.getpid()}.link")
     link.unlink(missing_ok=True)
     os.symlink(final.relative_to(served.parent) / served.name, link)
     os.replace(link, served)
     fsync_dir(served.parent)
-    for old in versions.iterdir():  # readers holding an old file keep reading it
-        if old.name != run_id:
+    # Older versions go; the one the link pointed to until now stays until the next
+    # publication: a reader that resolved the link just before the swap still finds its file
+    # (readers already holding a removed file keep reading it).
+    for old in versions.iterdir():
+        if old.name not in (run_id, previous):
             shutil.rmtree(old, ignore_errors=True)
     return (final / served.name).stat().st_size
 

@@ -90,7 +90,8 @@ def facts(served) -> list[tuple]:
 def test_publish_swaps_atomically_while_an_analyst_holds_the_old_file(tmp_path):
     served = tmp_path / "served" / "greenblue.duckdb"
     work = tmp_path / "work" / "greenblue.duckdb"
-    publish(work, served, build(work, 1, 100_000))
+    first = build(work, 1, 100_000)
+    publish(work, served, first)
 
     analyst = subprocess.Popen(
         [sys.executable, "-c", ANALYST, str(served)],
@@ -113,8 +114,13 @@ def test_publish_swaps_atomically_while_an_analyst_holds_the_old_file(tmp_path):
         analyst.wait(timeout=60)
     assert analyst.returncode == 0
     assert facts(served) == [(2, 50_000, sum(range(50_000)))]
+    # the previous version stays for a reader that resolved the link just before the swap;
+    # nothing older, and no temporary copy
     versions = publication.versions_dir(served)
-    assert [p.name for p in versions.iterdir()] == [run_id], "no temporary or old copy is left"
+    assert sorted(p.name for p in versions.iterdir()) == sorted([first, run_id])
+    third = build(work, 3, 10)
+    publish(work, served, third)
+    assert sorted(p.name for p in versions.iterdir()) == sorted([run_id, third])
 
 
 def test_a_read_write_session_across_two_publications_changes_nothing_readers_see(tmp_path):
