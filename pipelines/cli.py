@@ -237,11 +237,11 @@ def cmd_factors_import(args: argparse.Namespace) -> int:
             f"GREENBLUE_FACTOR_SET={settings.factor_set} is set: runs use that edition until "
             "you change it or unset it"
         )
-    elif editions.newest(settings.workdir).name == edition.name:
+    elif (newest := editions.newest(settings.workdir).name) == edition.name:
         print("the next `greenblue run` computes every year with it")
     else:
         print(
-            f"a newer edition outranks it ({editions.newest(settings.workdir).name}): set "
+            f"a newer edition outranks it ({newest}): set "
             f"GREENBLUE_FACTOR_SET={edition.name} to compute with it"
         )
     return 0
