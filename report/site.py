@@ -430,7 +430,18 @@ def held_section(wh: Warehouse, prov: Provenance, org: str | None) -> list[str]:
     ]
 
 
-def index_body(wh: Warehouse, orgs: list[tuple]) -> list[str]:
+class Links:
+    """Where pages point: files in the static export; the web application overrides these
+    with its routes."""
+
+    index = "index.html"
+    methodology: str | None = None
+
+    def org(self, code: str) -> str:
+        return org_filename(code)
+
+
+def index_body(wh: Warehouse, orgs: list[tuple], links: Links) -> list[str]:
     cols, rows = wh.rows(
         "select t.org_code, o.name, t.reporting_year, t.t_co2e as core_t_co2e, "
         "t.t_co2e_low, t.t_co2e_high, h.headcount, t.t_co2e / h.headcount as t_co2e_per_capita, "
@@ -441,7 +452,7 @@ def index_body(wh: Warehouse, orgs: list[tuple]) -> list[str]:
         "where t.boundary = 'core' and t.is_headline_year order by 1"
     )
     links = "".join(
-        f'<li><a href="{escape(org_filename(code))}">{escape(code)}</a> {escape(name)}</li>'
+        f'<li><a href="{escape(links.org(code))}">{escape(code)}</a> {escape(name)}</li>'
         for code, name in orgs
     )
     return [
@@ -464,36 +475,61 @@ def index_body(wh: Warehouse, orgs: list[tuple]) -> list[str]:
     ]
 
 
+def organizations(wh: Warehouse) -> list[tuple[str, str]]:
+    return wh.rows("select org_code, name from ops.organizations order by org_code")[1]
+
+
+def nav_html(links: Links, orgs: list[tuple[str, str]]) -> str:
+    return f'<a href="{escape(links.index)}">System-wide</a>' + "".join(
+        f'<a href="{escape(links.org(c))}">{escape(c)}</a>' for c, _ in orgs
+    )
+
+
+def overview_html(wh: Warehouse, links: Links, nav: str | None = None) -> str:
+    """The system-wide page as a whole HTML document."""
+    orgs = organizations(wh)
+    return page(
+        "UN system greenhouse-gas progress report",
+        provenance(wh),
+        index_body(wh, orgs, links),
+        nav_html(links, orgs) if nav is None else nav,
+    )
+
+
+def org_html(wh: Warehouse, code: str, links: Links, nav: str | None = None) -> str:
+    """One organization's page as a whole HTML document; LookupError for an unknown code."""
+    orgs = organizations(wh)
+    names = dict(orgs)
+    if code not in names:
+        raise LookupError(f"no organization {code!r} in the served warehouse")
+    prov = provenance(wh)
+    body = [
+        *held_section(wh, prov, code),
+        *years_section(wh, code),
+        *emissions_section(wh, code),
+        *progress_section(wh, code),
+        *restatement_section(wh, code),
+        *travel_section(wh, code),
+        *procurement_section(wh, code),
+        *offsets_section(wh, code),
+        *quality_section(wh, code),
+        *stories_section(wh, code),
+    ]
+    nav = nav_html(links, orgs) if nav is None else nav
+    return page(f"{names[code]} ({code})", prov, body, nav)
+
+
 def build(served: Path, out: Path) -> list[Path]:
     """Write index.html and one page per organization into `out`; returns the pages."""
     wh = Warehouse(served)
     try:
-        prov = provenance(wh)
-        _, orgs = wh.rows("select org_code, name from ops.organizations order by org_code")
-        nav = '<a href="index.html">System-wide</a>' + "".join(
-            f'<a href="{escape(org_filename(c))}">{escape(c)}</a>' for c, _ in orgs
-        )
+        links = Links()
         out.mkdir(parents=True, exist_ok=True)
         pages = [out / "index.html"]
-        pages[0].write_text(
-            page("UN system greenhouse-gas progress report", prov, index_body(wh, orgs), nav),
-            encoding="utf-8",
-        )
-        for code, name in orgs:
-            body = [
-                *held_section(wh, prov, code),
-                *years_section(wh, code),
-                *emissions_section(wh, code),
-                *progress_section(wh, code),
-                *restatement_section(wh, code),
-                *travel_section(wh, code),
-                *procurement_section(wh, code),
-                *offsets_section(wh, code),
-                *quality_section(wh, code),
-                *stories_section(wh, code),
-            ]
+        pages[0].write_text(overview_html(wh, links), encoding="utf-8")
+        for code, _ in organizations(wh):
             path = out / org_filename(code)
-            path.write_text(page(f"{name} ({code})", prov, body, nav), encoding="utf-8")
+            path.write_text(org_html(wh, code, links), encoding="utf-8")
             pages.append(path)
         return pages
     finally:
