@@ -98,7 +98,41 @@ class LayeredTranslator(DagsterDbtTranslator):
         """dbt tests never stop Dagster's downstream steps: the publication step decides,
         per organization, from `ops.check_results` (pipelines/gate.py)."""
         check = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
-        return check._replace(blocking=False) if check else None
+        if not check:
+            return None
+        node = manifest["nodes"][unique_id]
+        return check._replace(blocking=False, description=check.description or describe(node))
+
+
+def describe(test: Mapping[str, Any]) -> str:
+    """What a dbt test asserts and what a failure does, in a sentence (the check's
+    description in Dagster's UI)."""
+    meta = test.get("test_metadata") or {}
+    kwargs = meta.get("kwargs", {})
+    column = kwargs.get("column_name") or test.get("column_name")
+    kind = meta.get("name")
+    if kind == "not_null":
+        what = f"`{column}` is never empty."
+    elif kind == "unique":
+        what = f"`{column}` is unique."
+    elif kind == "accepted_values":
+        values = [str(v) for v in kwargs.get("values", [])]
+        shown = ", ".join(values[:8]) + (", ..." if len(values) > 8 else "")
+        what = f"`{column}` is one of: {shown}."
+    elif kind == "relationships":
+        target = str(kwargs.get("to", "")).removeprefix("ref('").removesuffix("')")
+        what = f"Every `{column}` is found in {target}.{kwargs.get('field')}."
+    elif kind == "unique_combination_of_columns":
+        what = "One row per " + ", ".join(kwargs.get("combination_of_columns", [])) + "."
+    elif kind == "expression_is_true":
+        what = f"Every row satisfies {kwargs.get('expression')}."
+    else:  # a singular test: the first paragraph of its {# ... #} comment
+        comment = test.get("raw_code", "").partition("{#")[2].partition("#}")[0]
+        first = " ".join(comment.strip().split("\n\n")[0].split())
+        what = first or f"{test.get('name')} returns no rows."
+    if test.get("config", {}).get("severity", "").lower() == "warn":
+        return what + " A finding is reported for follow-up; nothing is held."
+    return what + " Failing rows hold their organization (or the run, if they belong to none)."
 
 
 def with_progress(events, label: str, total: int, log):
