@@ -41,6 +41,12 @@ class ShortLine(logging.Formatter):
         meta = getattr(record, "dagster_meta", None) or {}
         step = meta.get("step_key") or "run"
         message = meta.get("orig_message") or record.getMessage()
+        event = meta.get("dagster_event")
+        error = getattr(getattr(event, "event_specific_data", None), "error", None)
+        while getattr(error, "cause", None) is not None:  # Dagster's wrapper: its cause says why
+            error = error.cause
+        if error is not None:  # a failed step; the traceback is in the log file
+            message += " " + error.message.strip()
         level = "" if record.levelno < logging.WARNING else record.levelname.lower() + ": "
         return (
             f"{time.strftime('%H:%M:%S', time.localtime(record.created))} {step}: {level}{message}"
