@@ -390,12 +390,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def plugin_command(name: list[str]):
+    """A command another package of the project registers (pyproject.toml,
+    `greenblue.commands` entry points), so the CLI never imports the benchmark harness."""
+    from importlib.metadata import entry_points
+
+    found = [e for e in entry_points(group="greenblue.commands") if [e.name] == name]
+    return found[0].load() if found else None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["bench"]:  # the harness parses its own options (benchmarks/run.py)
-        from benchmarks.run import main as bench_main
-
-        return bench_main(argv[1:])
+    plugin = plugin_command(argv[:1])
+    if plugin:  # e.g. `bench` (benchmarks/run.py), which parses its own options
+        return plugin(argv[1:])
     args = parser().parse_args(argv)
     from connectors.organizations import RegistryError
 
