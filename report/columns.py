@@ -54,8 +54,8 @@ COLUMNS: dict[str, Column] = {
     # emissions
     "t_co2e": C("t CO2e", "t"),
     "core_t_co2e": C("Core t CO2e", "t"),
-    "t_co2e_low": C("Low t CO2e (95 %)", "t"),
-    "t_co2e_high": C("High t CO2e (95 %)", "t"),
+    "t_co2e_low": C("Low t CO2e (95\u00a0%)", "t"),
+    "t_co2e_high": C("High t CO2e (95\u00a0%)", "t"),
     "t_co2e_market": C("Market-based t CO2e", "t"),
     "headcount": C("Headcount", "count"),
     "t_co2e_per_capita": C("t CO2e per person", "t2"),

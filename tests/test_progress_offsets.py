@@ -4,6 +4,7 @@ warehouse the real nightly job built from 5 generated organizations over 3 years
 import csv
 import re
 import shutil
+import time
 from html import escape
 
 import duckdb
@@ -181,3 +182,30 @@ def test_report_has_every_organization_with_provenance_and_escaping(built):
     )[0]
     values = [float(v) for v in re.findall(r'data-value="([^"]+)"', unep)]
     assert any(abs(v - core) <= 1e-9 * core for v in values)
+
+
+def test_a_served_page_is_the_static_page_and_renders_in_under_300_ms(built):
+    """The web application renders the pages the static export wrote (in another process:
+    charts carry no date and no random id, so the bytes are the same), each in under
+    300 ms once its start has drawn the charts."""
+    from report import site
+
+    wh = site.Warehouse(built.served)
+    try:
+        links = site.Links()
+        site.warm(wh, links)
+        renders = {"index.html": lambda: site.overview_html(wh, links)} | {
+            site.org_filename(code): lambda code=code: site.org_html(wh, code, links)
+            for code, _ in site.organizations(wh)
+        }
+        for name, render in renders.items():
+            assert render() == (built.report / name).read_text(encoding="utf-8"), name
+            times = []
+            for _ in range(3):
+                started = time.perf_counter()
+                render()
+                times.append(time.perf_counter() - started)
+            print(f"{name}: {1000 * sorted(times)[1]:.0f} ms")
+            assert sorted(times)[1] < 0.3, (name, times)
+    finally:
+        wh.close()
