@@ -31,23 +31,25 @@ from report.stories import stories_section
 
 
 def organizations_section(ctx: Context) -> list[str]:
+    """Every registered organization, with its latest complete year (empty if none yet)."""
     cols, found = ctx.wh.rows(
-        "select t.org_code, o.name, t.reporting_year, t.t_co2e as core_t_co2e, t.t_co2e_low, "
+        "with t as (select * from marts.org_totals_annual "
+        "where boundary = 'core' and is_headline_year) "
+        "select o.org_code, o.name, t.reporting_year, t.t_co2e as core_t_co2e, t.t_co2e_low, "
         "t.t_co2e_high, h.headcount, t.t_co2e / h.headcount as t_co2e_per_capita, "
         "t.unmapped_rows, p.pct_change_from_baseline, p.on_track "
-        "from marts.org_totals_annual as t "
+        "from ops.organizations as o left join t using (org_code) "
         "left join (select org_code, reporting_year, max(headcount) as headcount "
         "from marts.org_emissions_annual group by all) as h using (org_code, reporting_year) "
-        "left join ops.organizations as o using (org_code) "
-        f"{progress_join(ctx.wh)} where t.boundary = 'core' and t.is_headline_year order by 1"
+        f"{progress_join(ctx.wh)} order by 1"
     )
     return [
-        table(cols, linked(ctx.links, found), "No organization has a complete year yet."),
+        table(cols, linked(ctx.links, found), "No organization is registered."),
         meta(
-            "Core boundary, each organization's latest complete year. Low .. high: the 95 % "
-            "range of the total, from each row's activity and factor uncertainty for its data "
-            "quality (methodology, section 13). Change from baseline: against the "
-            "organization's all-scope target."
+            "Core boundary, each organization's latest complete year (none yet: empty). "
+            "Low .. high: the 95 % range of the total, from each row's activity and factor "
+            "uncertainty for its data quality (methodology, section 13). Change from "
+            "baseline: against the organization's all-scope target."
         ),
     ]
 

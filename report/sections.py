@@ -37,6 +37,7 @@ class Warehouse:
         ).fetchall():
             self.table_columns.setdefault(f"{schema}.{name}", []).append(column)
         self.tables = set(self.table_columns)
+        self.bodies: dict[tuple, list[str]] = {}  # rendered pages of this file (report.site)
 
     def has(self, table: str) -> bool:
         return table in self.tables

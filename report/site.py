@@ -119,11 +119,11 @@ def overview_html(
 ) -> str:
     """The system-wide page as a whole HTML document."""
     orgs = organizations(wh)
-    ctx = Context(wh, None, links, provenance(wh))
+    prov = provenance(wh)
     return page(
         "UN system greenhouse-gas progress report",
-        ctx.prov,
-        [*held_banner(ctx), *sections_html(ctx, sections)],
+        prov,
+        body(Context(wh, None, links, prov), sections, orgs),
         nav_html(links, orgs) if nav is None else nav,
     )
 
@@ -141,19 +141,29 @@ def org_html(
     names = dict(orgs)
     if code not in names:
         raise LookupError(f"no organization {code!r} in the served warehouse")
-    ctx = Context(wh, code, links, provenance(wh))
+    prov = provenance(wh)
     return page(
         f"{names[code]} ({code})",
-        ctx.prov,
-        [*held_banner(ctx), *sections_html(ctx, sections)],
+        prov,
+        body(Context(wh, code, links, prov), sections, orgs),
         nav_html(links, orgs) if nav is None else nav,
     )
 
 
+def body(ctx: Context, sections: Sequence[Section], orgs: list[tuple[str, str]]) -> list[str]:
+    """The held banner and the sections, rendered once per open warehouse: a published file
+    never changes, so a page's body depends only on the page, its sections and where its
+    links to organizations point."""
+    key = (ctx.org, tuple(sections), tuple(ctx.links.org(code) for code, _ in orgs))
+    if key not in ctx.wh.bodies:
+        ctx.wh.bodies[key] = [*held_banner(ctx), *sections_html(ctx, sections)]
+    return ctx.wh.bodies[key]
+
+
 def warm(wh: Warehouse, links: Links | None = None) -> None:
-    """Render every page once: the charts of the published run are then cached, and each
-    page renders from the warehouse's queries alone. A web application calls this when it
-    starts (or when the served run changes), so no reader waits for a first drawing."""
+    """Render every page once, so its charts and body are cached: a web application calls
+    this when it opens the served file (at start, and when a new run is served), and no
+    reader waits for a first rendering."""
     links = links or Links()
     overview_html(wh, links)
     for code, _ in organizations(wh):
