@@ -29,7 +29,9 @@ def stories_section(ctx: Context) -> list[str]:
         parts = [f'<ul class="stories">{"".join(f"<li>{story(r)}</li>" for r in published)}</ul>']
     else:
         parts = [
-            '<ul class="stories">' + "".join(f"<li>{folded(r)}</li>" for r in published) + "</ul>"
+            '<ul class="stories folded">'
+            + "".join(f"<li>{folded(r)}</li>" for r in published)
+            + "</ul>"
         ]
     rejected = [r for r in records if r.get("status") == "rejected"]
     if rejected and org is None:
