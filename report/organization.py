@@ -298,13 +298,11 @@ def offsets_section(ctx: Context) -> list[str]:
 
 
 def restatements_section(ctx: Context) -> list[str]:
-    if not ctx.wh.has("ops.published_figures"):
+    if not ctx.wh.has("ops.restatements"):
         return []
-    from pipelines.history import RESTATEMENTS
-
     cols, found = ctx.wh.rows(
         "select reporting_year, figure, originally_reported_t_co2e, original_factor_set, "
-        f"restated_t_co2e, restated_factor_set from ({RESTATEMENTS}) where org_code = ? "
+        "restated_t_co2e, restated_factor_set from ops.restatements where org_code = ? "
         "order by 1, 2",
         [ctx.org],
     )

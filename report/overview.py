@@ -291,12 +291,10 @@ def quality_section(ctx: Context) -> list[str]:
 
 
 def restatement_counts(ctx: Context) -> str:
-    if not ctx.wh.has("ops.published_figures"):
+    if not ctx.wh.has("ops.restatements"):
         return ""
-    from pipelines.history import RESTATEMENTS
-
     cols, found = ctx.wh.rows(
-        f"select org_code, count(*) as figures from ({RESTATEMENTS}) group by 1 order by 1"
+        "select org_code, count(*) as figures from ops.restatements group by 1 order by 1"
     )
     if not found:
         return meta("No published figure has been restated.")
