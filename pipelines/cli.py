@@ -1,4 +1,5 @@
-"""The `greenblue` command: generate, run, demo, report, bench, factors, dbt-sources."""
+"""The `greenblue` command: generate, run, demo, report, bench, factors, dbt-sources, serve,
+users."""
 
 import argparse
 import contextlib
@@ -359,6 +360,16 @@ def parser() -> argparse.ArgumentParser:
         "bench",
         help="time greenblue against a plain DuckDB script on generated data "
         "(`greenblue bench --help` for its options)",
+        add_help=False,
+    )
+    sub.add_parser(  # web/commands.py
+        "serve",
+        help="the web application on the served warehouse (`greenblue serve --help`)",
+        add_help=False,
+    )
+    sub.add_parser(
+        "users",
+        help="web application accounts: add, list, remove (`greenblue users --help`)",
         add_help=False,
     )
     k = sub.add_parser(
