@@ -15,6 +15,7 @@
 import hmac
 import os
 import secrets
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -33,9 +34,9 @@ from connectors.organizations import load_registry, registered_identifiers
 from connectors.registry import DOMAINS
 from pipelines.settings import Settings
 from report import site
-from web import exports, pages, uploads
+from web import exports, pages, submissions, uploads
 from web.accounts import SESSION_HOURS, Store, User
-from web.html import CSS, hidden, web_page
+from web.html import hidden, web_page, with_css
 
 SESSION_COOKIE = "greenblue_session"
 LOGIN_COOKIE = "greenblue_signin"
@@ -43,6 +44,7 @@ MAX_UPLOAD_ENV = "GREENBLUE_WEB_MAX_UPLOAD_MB"
 DEFAULT_MAX_UPLOAD_MB = 50
 NAV_SLOT = "<!--greenblue-nav-->"
 KEPT_PREVIEWS = 16
+WATCH_SECONDS = 2  # how often the watcher looks for a newly published file
 SECURITY_HEADERS = {
     # No script runs on any page; styles are inline, charts inline SVG.
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' "
@@ -76,10 +78,25 @@ LINKS = WebLinks()
 T = TypeVar("T")
 
 
+def render_page(key: tuple[str, str | None], wh: site.Warehouse) -> str:
+    """A page (or, for submissions and methodology, its body) as the published file has it;
+    the navigation, which depends on who reads, goes in at NAV_SLOT."""
+    kind, code = key
+    if kind == "overview":
+        return site.overview_html(wh, LINKS, NAV_SLOT)
+    if kind == "org":
+        return site.org_html(wh, code, LINKS, NAV_SLOT)
+    if kind == "submissions":
+        return "".join(submissions.body(wh, code, LINKS))
+    return "".join(pages.methodology_body(wh, LINKS))
+
+
 class Served:
     """The served warehouse, one read-only connection per server thread, reopened when a
     publication points the served link at a new file. Pages rendered from one published
-    file are kept until the next: the file never changes."""
+    file are kept until the next: the file never changes. A watcher renders every page as
+    soon as a file is served (at start, and after each publication), so no reader waits for
+    a first rendering of the charts."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -112,6 +129,41 @@ class Served:
             if self.version == target:
                 self.pages[key] = html
         return html
+
+    def page(self, key: tuple[str, str | None]) -> str:
+        return self.cached(key, lambda wh: render_page(key, wh))
+
+    def render_all(self) -> int:
+        codes = [code for code, _ in self.cached("orgs", site.organizations)]
+        keys = [("overview", None), ("methodology", None)]
+        keys += [(kind, code) for code in codes for kind in ("org", "submissions")]
+        for key in keys:
+            self.page(key)
+        return len(keys)
+
+    def watch(self) -> None:
+        """Render every page of each newly served file, in a thread of its own."""
+
+        def loop() -> None:
+            rendered = None
+            while True:
+                target = os.path.realpath(self.path)
+                if target != rendered:
+                    started = time.perf_counter()
+                    try:
+                        count = self.render_all()
+                        rendered = target
+                        print(
+                            f"greenblue serve: {count} pages of {Path(target).parent.name} "
+                            f"ready in {time.perf_counter() - started:.1f}s",
+                            flush=True,
+                        )
+                    except Exception as exc:  # readers render it then; said once, not retried
+                        rendered = target
+                        print(f"greenblue serve: rendering {target}: {exc}", file=sys.stderr)
+                time.sleep(WATCH_SECONDS)
+
+        threading.Thread(target=loop, name="greenblue-pages", daemon=True).start()
 
 
 def max_upload_mb() -> int:
@@ -233,13 +285,10 @@ class Web:
             web_page(title, self.prov(), body, self.nav(code)), status, mimetype="text/html"
         )
 
-    def report_page(self, key: object, render: Callable[[site.Warehouse], str], code=None):
-        html = self.served.cached(key, render).replace(NAV_SLOT, self.nav(code), 1)
+    def report_page(self, key: tuple[str, str | None], code: str | None = None):
+        html = self.served.page(key).replace(NAV_SLOT, self.nav(code), 1)
         # the report's pages get the application's style sheet for its navigation
-        return Response(
-            html.replace("</head>", f"<style>{CSS}</style></head>", 1),
-            mimetype="text/html",
-        )
+        return Response(with_css(html), mimetype="text/html")
 
     def error(self, exc: HTTPException):
         code = exc.code or 500
@@ -318,19 +367,15 @@ class Web:
         return response
 
     def overview(self):
-        return self.report_page("overview", lambda wh: site.overview_html(wh, LINKS, NAV_SLOT))
+        return self.report_page(("overview", None))
 
     def dashboard(self, code: str):
         self.organization(code)
-        return self.report_page(
-            ("org", code), lambda wh: site.org_html(wh, code, LINKS, NAV_SLOT), code
-        )
+        return self.report_page(("org", code), code)
 
     def submissions(self, code: str):
         user = self.rows_of(code)
-        body = self.served.cached(
-            ("submissions", code), lambda wh: "".join(pages.submissions_body(wh, code))
-        )
+        body = self.served.page(("submissions", code))
         upload = pages.upload_link(code) if user.may_upload(code) else ""
         return self.render(f"{code}: submissions", [upload, body], code)
 
@@ -340,9 +385,12 @@ class Web:
             abort(404)
         wh = self.served.warehouse()
         if what == "files":
-            columns, rows = pages.FILE_DOWNLOAD_COLUMNS, pages.file_download_rows(wh, code)
+            columns, rows = (
+                submissions.FILE_DOWNLOAD_COLUMNS,
+                submissions.file_download_rows(wh, code),
+            )
         else:
-            columns, rows = pages.QUARANTINE_COLUMNS, pages.quarantined(wh, code)
+            columns, rows = submissions.QUARANTINE_COLUMNS, submissions.quarantined(wh, code)
         if fmt == "csv":
             data, mime = exports.to_csv(columns, rows), "text/csv; charset=utf-8"
         else:
@@ -464,7 +512,7 @@ class Web:
         self.store.audit("upload_confirmed", g.user.username, code, self.address(), detail)
         return self.render(
             f"{code}: file received",
-            pages.written_body(code, pages.in_folder(relative, code), bool(staged.replace)),
+            pages.written_body(code, submissions.in_folder(relative, code), bool(staged.replace)),
             code,
         )
 
@@ -478,18 +526,15 @@ class Web:
         return Response(status=204)
 
     def methodology(self):
-        def render(wh: site.Warehouse) -> str:
-            return "".join(pages.methodology_body(wh, site.provenance(wh).factor_set))
-
-        return self.render(
-            "Methodology and factor sets", [self.served.cached("methodology", render)]
-        )
+        body = self.served.page(("methodology", None))
+        return self.render("Methodology and factor sets", [body])
 
 
 def create_app(settings: Settings, store: Store) -> Flask:
     app = Flask("greenblue")
     app.config["MAX_CONTENT_LENGTH"] = max_upload_mb() * 1024 * 1024
     web = Web(settings, store)
+    web.served.watch()
     app.before_request(web.before)
     app.after_request(web.after)
     app.register_error_handler(HTTPException, web.error)
