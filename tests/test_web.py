@@ -374,26 +374,30 @@ def test_uploads_are_size_limited_sanitised_and_read_before_anything_is_kept(web
     assert {"upload_refused", "upload_rejected", "upload_staged"} <= set(events)
 
 
-def corrected(landing: Path) -> Path:
-    """The file the secretariat corrects for the other organization."""
-    return sorted((landing / OTHER / "refrigerants").glob("*.csv"))[0]
-
-
-def test_a_correction_replaces_the_file_it_names(web):
+def correct(web: Site) -> Path:
+    """The secretariat sends a correction of one of the other organization's files: it
+    lands at that file's path, atomically (no temporary file left)."""
     sec = signed_in(web, "sec")
-    target = corrected(web.landing)
+    target = sorted((web.landing / OTHER / "refrigerants").glob("*.csv"))[0]
     fixed = target.read_bytes() + b"\n"
-    name = f"refrigerants/{target.name}"
-    staged = sec.upload(OTHER, "corrected.csv", fixed, replace=name)
+    staged = sec.upload(OTHER, "corrected.csv", fixed, replace=f"refrigerants/{target.name}")
     assert staged.status_code == 303
     assert "replacing that file" in sec.get(staged.headers["Location"]).text
     done = sec.post(staged.headers["Location"] + "/confirm", {"csrf_token": sec.csrf})
     assert done.status_code == 200
     assert target.read_bytes() == fixed
     assert not list(target.parent.glob(".upload-*"))
-    refused = sec.upload(OTHER, "x.xlsx", fixed, replace=name)
+    return target
+
+
+def test_a_correction_names_a_file_of_the_same_type_in_the_folder(web):
+    sec = signed_in(web, "sec")
+    target = sorted((web.landing / OTHER / "refrigerants").glob("*.csv"))[0]
+    name = f"refrigerants/{target.name}"
+    refused = sec.upload(OTHER, "x.xlsx", target.read_bytes(), replace=name)
     assert refused.status_code == 400 and "keeps the type" in refused.text
-    assert sec.upload(OTHER, "x.csv", fixed, replace="../UNEP/x.csv").status_code == 400
+    outside = sec.upload(OTHER, "x.csv", target.read_bytes(), replace="../UNEP/x.csv")
+    assert outside.status_code == 400 and "not in your landing folder" in outside.text
 
 
 def test_markup_from_data_is_escaped(web):
@@ -432,8 +436,8 @@ def test_report_pages_are_the_report_and_their_numbers_the_marts(web):
             rendered = site.org_html(wh, code, WebLinks(), nav="")
             assert body(served) == body(rendered), code
             _, rows = wh.rows(
-                "select sum(t_co2e) from marts.org_emissions_annual where org_code = ? "
-                "and boundary = 'core' group by reporting_year",
+                "select t_co2e from marts.org_totals_annual where org_code = ? "
+                "and boundary = 'core'",
                 [code],
             )
             assert all(shown(v, served) for (v,) in rows), code
@@ -468,7 +472,8 @@ def test_submissions_and_downloads_hold_the_manifest_and_quarantine(web):
     assert "loaded" in statuses and quarantined > 0
     page = fp.get(f"/org/{OWN}/submissions").text
     assert f"{len(files):,} files" in page and f"{quarantined:,} quarantined values" in page
-    assert re.search(r"<h3>20\d\d</h3>", page)  # a completeness grid per year, unseparated
+    assert '<table class="grid">' in page  # the report's domain x month grid
+    assert re.search(r'<td class="n">20\d\d</td>', page)  # its years, unseparated
     for month in ("Jan", "Dec"):
         assert f"<th>{month}</th>" in page
     listed = fp.get(f"/org/{OWN}/download/files.csv")
@@ -543,10 +548,19 @@ def screenshot(driver, path: Path) -> None:
     print(f"screenshot: {path}")
 
 
+def submit(driver, button: str, title: str) -> None:
+    """Press a form's button and wait for the page whose title holds `title`."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.find_element(By.CSS_SELECTOR, button).click()
+    WebDriverWait(driver, 60).until(lambda d: title in d.title)
+
+
 def fits_1280(driver) -> bool:
     return driver.execute_script(
         "const d = document.documentElement; return d.scrollWidth <= d.clientWidth && "
-        "Array.from(document.querySelectorAll('.scroll')).every("
+        "Array.from(document.querySelectorAll('.table')).every("
         "e => e.scrollWidth <= e.clientWidth + 1)"
     )
 
@@ -563,13 +577,13 @@ def test_a_focal_point_uploads_a_file_with_a_bad_row_and_finds_it_after_the_run(
     assert browser.current_url.startswith(f"{web.url}/login?next=")
     browser.find_element(By.NAME, "username").send_keys("fp")
     browser.find_element(By.NAME, "password").send_keys(PASSWORDS["fp"])
-    browser.find_element(By.CSS_SELECTOR, "form.box button[type=submit]").click()
+    submit(browser, "form.box button[type=submit]", "upload a file")
     assert browser.current_url == f"{web.url}/org/{OWN}/upload"
     assert fits_1280(browser)
     screenshot(browser, tmp_path / "1-upload.png")
     browser.find_element(By.NAME, "file").send_keys(str(export))
     Select(browser.find_element(By.NAME, "domain")).select_by_value("refrigerants")
-    browser.find_element(By.CSS_SELECTOR, "form.box button[type=submit]").click()
+    submit(browser, "form.box button[type=submit]", "check Refrigerant_Log")
 
     # before anything is kept: the bad row, its reason and what to fix
     text = browser.find_element(By.TAG_NAME, "body").text
@@ -577,18 +591,21 @@ def test_a_focal_point_uploads_a_file_with_a_bad_row_and_finds_it_after_the_run(
     assert "Quantity Added is not a number" in text and "Write Quantity Added as a number" in text
     assert '<script>alert("q")' in text  # shown as text
     assert browser.execute_script("return document.scripts.length") == 0
-    assert "Technician (pseudonymised)" in text and "***" in text
+    assert "Technician (pseudonymised)" in text
+    technicians = {r["Technician"] for r in csv.DictReader(io.StringIO(export.read_text()))}
+    assert technicians and not any(t in browser.page_source for t in technicians)
     name = "Refrigerant_Log_i_web_i.csv"
     landed = web.landing / OWN / "refrigerants" / name
     assert not landed.exists()
     assert fits_1280(browser)
     screenshot(browser, tmp_path / "2-preview.png")
-    browser.find_element(By.XPATH, "//button[contains(., 'Confirm')]").click()
+    submit(browser, "form[action$='/confirm'] button", "file received")
     assert f"refrigerants/{name}" in browser.find_element(By.TAG_NAME, "body").text
     assert landed.read_bytes() == export.read_bytes()
     screenshot(browser, tmp_path / "3-written.png")
     assert ("upload_confirmed", "fp", OWN) in [e[:3] for e in web.audit()]
 
+    corrected = correct(web)
     cli(web.env, "run")  # the next run, as the sensor would start it
     browser.get(f"{web.url}/org/{OWN}/submissions")
     browser.find_element(By.CSS_SELECTOR, "#files-refrigerants summary").click()
@@ -597,7 +614,7 @@ def test_a_focal_point_uploads_a_file_with_a_bad_row_and_finds_it_after_the_run(
     assert cells[1] == name and cells[3] == "loaded", cells
     assert cells[4:7] == ["3", "1", "1"], cells  # rows loaded, quarantined, skipped (header)
     bad = browser.find_element(
-        By.XPATH, "//h2[@id='quarantine']/following::tr[td[contains(., 'Refrigerant_Log_i')]]"
+        By.XPATH, "//section[@id='quarantine']//tr[td[contains(., 'Refrigerant_Log_i')]]"
     )
     bad_cells = [c.text for c in bad.find_elements(By.TAG_NAME, "td")]
     # the second data row: line 3 of the file, as a spreadsheet numbers it
@@ -610,7 +627,7 @@ def test_a_focal_point_uploads_a_file_with_a_bad_row_and_finds_it_after_the_run(
     try:  # the correction superseded the file it replaced
         versions = con.execute(
             "select status from ops.file_manifest where relative_path = ? order by 1",
-            [corrected(web.landing).relative_to(web.landing).as_posix()],
+            [corrected.relative_to(web.landing).as_posix()],
         ).fetchall()
     finally:
         con.close()
