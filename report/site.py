@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from report import charts
+from report.management import management_section
 
 CSS = """
 body{font-family:system-ui,Segoe UI,Helvetica,Arial,sans-serif;margin:2rem auto;max-width:1000px;
@@ -514,6 +515,7 @@ def org_html(wh: Warehouse, code: str, links: Links, nav: str | None = None) -> 
         *offsets_section(wh, code),
         *quality_section(wh, code),
         *stories_section(wh, code),
+        *management_section(wh, code),
     ]
     nav = nav_html(links, orgs) if nav is None else nav
     return page(f"{names[code]} ({code})", prov, body, nav)
