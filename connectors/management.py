@@ -48,7 +48,7 @@ import yaml
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
 
 from connectors import organizations as registry
-from connectors.organizations import Strict, Text, as_list
+from connectors.organizations import Strict, Text, as_list, as_text
 from connectors.personal_columns import classify
 
 MAX_BYTES = 1 << 20
@@ -91,9 +91,11 @@ def _one_of(values: tuple[str, ...]):
     return check
 
 
-def _iso_date(value: str) -> dt.date:
+def _iso_date(value: object) -> dt.date:
+    """`YYYY-MM-DD` as written (YAML 1.2 reads it as text), between 1990 and 2100."""
+    text = as_text(value)
     try:
-        day = dt.date.fromisoformat(value) if len(value) == 10 else None
+        day = dt.date.fromisoformat(text) if isinstance(text, str) and len(text) == 10 else None
     except ValueError:
         day = None
     if day is None:
@@ -131,7 +133,7 @@ def _one_line(value: str) -> str:
     return value
 
 
-IsoDate = Annotated[Text, AfterValidator(_iso_date)]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 FreeText = Annotated[Text, AfterValidator(_one_line), AfterValidator(_no_contact)]
 Count = Annotated[int, Field(ge=0, le=MAX_PEOPLE), AfterValidator(int)]
 
