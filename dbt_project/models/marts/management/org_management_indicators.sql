@@ -63,11 +63,20 @@ training as (
 
 years as (
 
-    select org_code, reporting_year from reporting_years
+    select
+        org_code,
+        reporting_year
+    from reporting_years
     union
-    select org_code, event_year from events
+    select
+        org_code,
+        event_year
+    from events
     union
-    select org_code, training_year from training
+    select
+        org_code,
+        training_year
+    from training
 
 ),
 
@@ -115,7 +124,7 @@ ems_at_year_end as (
     inner join ems
         on
             spine.org_code = ems.org_code
-            and ems.ems_since <= spine.year_end
+            and spine.year_end >= ems.ems_since
     qualify row_number() over (
         partition by spine.org_code, spine.reporting_year order by ems.ems_since desc
     ) = 1
@@ -136,7 +145,7 @@ policies_by_year as (
     inner join policies
         on
             spine.org_code = policies.org_code
-            and policies.adopted_on <= spine.year_end
+            and spine.year_end >= policies.adopted_on
     group by spine.org_code, spine.reporting_year
 
 ),
@@ -154,7 +163,7 @@ roles_by_year as (
     inner join focal_points
         on
             spine.org_code = focal_points.org_code
-            and coalesce(focal_points.role_since <= spine.year_end, true)
+            and coalesce(spine.year_end >= focal_points.role_since, true)
     group by spine.org_code, spine.reporting_year
 
 ),
