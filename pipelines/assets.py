@@ -110,6 +110,12 @@ def raw_asset(dialect) -> dg.AssetsDefinition:
                 context.run_id,
                 context.log.info,
                 registered,
+                detail=context.log.debug,
+            )
+            context.log.info(
+                f"{summary.files} files loaded ({summary.rows_loaded:,} rows, "
+                f"{summary.rows_quarantined:,} quarantined), {summary.rejected} rejected, "
+                f"{summary.waiting} waiting"
             )
             for table in dialect.tables:
                 yield checks.gx_check(con, table, context.run_id)

@@ -76,8 +76,8 @@ RECONCILIATION = dg.AssetCheckSpec(
     "reconciliation",
     asset=dg.AssetKey(["published", "warehouse"]),
     description="rows_in = loaded + quarantined for every loaded file, raw and quarantine counts "
-    "match the manifest, every kg_co2e = quantity x factor, and annual totals equal the sum of "
-    "their rows. A failure is a defect, not bad input: the organization it concerns is held.",
+    "match the manifest, and only loaded files reach the marts (the figures' own invariants are "
+    "dbt tests). A failure is a defect, not bad input: the organization it concerns is held.",
 )
 OFFSETS = dg.AssetCheckSpec(
     "offsets_reconcile",

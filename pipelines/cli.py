@@ -96,6 +96,7 @@ def execute_run(force: bool = False) -> int:
         signal.signal(signal.SIGTERM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
         import dagster as dg
 
+        from pipelines import progress
         from pipelines.definitions import defs
 
         instance = (
@@ -105,12 +106,22 @@ def execute_run(force: bool = False) -> int:
         )
         log_path = settings.workdir / "logs" / "last-run.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        print(f"running the nightly job; dbt output goes to {log_path}", file=sys.stderr)
-        with log_path.open("w") as log, contextlib.redirect_stdout(log):
-            result = defs.get_job_def("nightly").execute_in_process(
+        print(f"running the nightly job; its full log goes to {log_path}", file=sys.stderr)
+        progress.stream = sys.stderr  # progress lines stay on the terminal, the rest: the log
+        with (
+            log_path.open("w") as log,
+            contextlib.redirect_stdout(log),
+            contextlib.redirect_stderr(log),
+        ):
+            result = defs.resolve_job_def("nightly").execute_in_process(
                 instance=instance,
                 raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+                run_config={
+                    "loggers": {
+                        "progress": {"config": {"log_level": "INFO"}},
+                        "console": {"config": {"log_level": "DEBUG"}},
+                    }
+                },
             )
         status, message, held = lifecycle.outcome(settings.work_db, result.run_id)
         if status in ("running", "publishing"):  # stopped (Ctrl-C, SIGTERM) between steps
@@ -125,8 +136,10 @@ def execute_run(force: bool = False) -> int:
         ]
         # dbt tests with severity warn flag data to follow up (an implausible meter
         # reading); they are reported, not counted as failures.
+        from pipelines.dbt import worded_warning
+
         warned_checks = [
-            f"{'/'.join(e.asset_key.path)}:{e.check_name}"
+            worded_warning(e.check_name, failed_rows(e))
             for e in result.get_asset_check_evaluations()
             if not e.passed and e.severity == dg.AssetCheckSeverity.WARN
         ]
@@ -142,9 +155,15 @@ def execute_run(force: bool = False) -> int:
     print_summary(settings.warehouse, result.run_id, time.perf_counter() - started, failed_checks)
     for org, why in held.items():
         print(f"HELD {org}: its previous figures stay served: {why}")
-    if warned_checks:
-        print("warnings (data to follow up): " + ", ".join(warned_checks))
+    for warned in warned_checks:
+        print(f"warning (data to follow up): {warned}")
     return 0
+
+
+def failed_rows(evaluation) -> object:
+    """The rows a dbt test found, as dagster-dbt records them on the check's evaluation."""
+    value = evaluation.metadata.get("dagster_dbt/failed_row_count")
+    return getattr(value, "value", value)
 
 
 def cmd_repseudonymise(args: argparse.Namespace) -> int:
@@ -228,7 +247,7 @@ def cmd_erp_export(args: argparse.Namespace) -> int:
 
 def cmd_handbook(args: argparse.Namespace) -> int:
     """The procurement handbook's sustainable-procurement section, from the catalogue."""
-    from report.handbook import write
+    from pipelines.handbook import write
 
     print(f"wrote {write(Path(args.out))}")
     return 0
@@ -412,12 +431,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def plugin_command(name: list[str]):
+    """A command another package of the project registers (pyproject.toml,
+    `greenblue.commands` entry points), so the CLI never imports the benchmark harness."""
+    from importlib.metadata import entry_points
+
+    found = [e for e in entry_points(group="greenblue.commands") if [e.name] == name]
+    return found[0].load() if found else None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["bench"]:  # the harness parses its own options (benchmarks/run.py)
-        from benchmarks.run import main as bench_main
-
-        return bench_main(argv[1:])
+    plugin = plugin_command(argv[:1])
+    if plugin:  # e.g. `bench` (benchmarks/run.py), which parses its own options
+        return plugin(argv[1:])
     args = parser().parse_args(argv)
     from connectors.organizations import RegistryError
 

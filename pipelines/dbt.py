@@ -98,11 +98,67 @@ class LayeredTranslator(DagsterDbtTranslator):
         """dbt tests never stop Dagster's downstream steps: the publication step decides,
         per organization, from `ops.check_results` (pipelines/gate.py)."""
         check = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
-        return check._replace(blocking=False) if check else None
+        if not check:
+            return None
+        node = manifest["nodes"][unique_id]
+        return check._replace(blocking=False, description=check.description or describe(node))
+
+
+def describe(test: Mapping[str, Any]) -> str:
+    """What a dbt test asserts and what a failure does, in a sentence (the check's
+    description in Dagster's UI)."""
+    meta = test.get("test_metadata") or {}
+    kwargs = meta.get("kwargs", {})
+    column = kwargs.get("column_name") or test.get("column_name")
+    kind = meta.get("name")
+    if kind == "not_null":
+        what = f"`{column}` is never empty."
+    elif kind == "unique":
+        what = f"`{column}` is unique."
+    elif kind == "accepted_values":
+        values = [str(v) for v in kwargs.get("values", [])]
+        shown = ", ".join(values[:8]) + (", ..." if len(values) > 8 else "")
+        what = f"`{column}` is one of: {shown}."
+    elif kind == "relationships":
+        target = str(kwargs.get("to", "")).removeprefix("ref('").removesuffix("')")
+        what = f"Every `{column}` is found in {target}.{kwargs.get('field')}."
+    elif kind == "unique_combination_of_columns":
+        what = "One row per " + ", ".join(kwargs.get("combination_of_columns", [])) + "."
+    elif kind == "expression_is_true":
+        what = f"Every row satisfies {kwargs.get('expression')}."
+    else:  # a singular test: the first paragraph of its {# ... #} comment
+        comment = test.get("raw_code", "").partition("{#")[2].partition("#}")[0]
+        first = " ".join(comment.strip().split("\n\n")[0].split())
+        what = first or f"{test.get('name')} returns no rows."
+    if test.get("config", {}).get("severity", "").lower() == "warn":
+        return what + " A finding is reported for follow-up; nothing is held."
+    return what + " Failing rows hold their organization (or the run, if they belong to none)."
+
+
+def with_progress(events, label: str, total: int, log):
+    """Pass dbt's events through, logging `label n/N` about every tenth of the way."""
+    step = max(1, total // 10)
+    for done, event in enumerate(events, start=1):
+        yield event
+        if done % step == 0 or done == total:
+            log(f"{label} {min(done, total)}/{total}")
 
 
 point_dbt_at_work_db()
 prepare_manifest()
+_TESTS = {
+    n["name"]: n
+    for n in json.loads(MANIFEST.read_text())["nodes"].values()
+    if n["resource_type"] == "test"
+}
+DATA_TESTS = len(_TESTS)
+
+
+def worded_warning(test_name: str, rows: object) -> str:
+    """A warning check's finding in words (pipelines/gate.py), from the test's name."""
+    return gate.worded_warning(_TESTS.get(test_name, {"name": test_name}), rows)
+
+
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 DBT_PROJECT.prepare_if_dev()
 
@@ -123,13 +179,15 @@ def dbt_models(
     # One target folder beside the working database, kept between runs: dbt re-parses only
     # what changed since the last invocation (the test step reuses the run step's parse).
     target = greenblue.settings().work_db.parent / "dbt"
-    yield from dbt.cli(["run", "--vars", variables], context=context, target_path=target).stream()
+    models = len(context.selected_asset_keys)
+    run = dbt.cli(["run", "--vars", variables], context=context, target_path=target)
+    yield from with_progress(run.stream(), "dbt run: models built", models, context.log.info)
     # the run step's results must never pass for the tests' if `dbt test` stops early
     (target / "run_results.json").unlink(missing_ok=True)
     tests = dbt.cli(
         ["test", "--vars", variables], context=context, target_path=target, raise_on_error=False
     )
-    yield from tests.stream()
+    yield from with_progress(tests.stream(), "dbt test: tests run", DATA_TESTS, context.log.info)
     if tests.process.wait() not in (0, 1):  # 1: tests failed, judged below; else dbt stopped
         raise RuntimeError(f"dbt test stopped before testing (exit {tests.process.returncode})")
     failures, warnings = gate.attribute_dbt_tests_at(
@@ -142,7 +200,7 @@ def dbt_models(
         orgs = ", ".join(o or "no organization" for o in by_org)
         context.log.warning(f"blocking test failed: {name} ({orgs})")
     if warnings:
-        context.log.info("warning tests (data to follow up): " + "; ".join(warnings))
+        context.log.warning("data to follow up: " + "; ".join(warnings))
 
 
 MART_KEYS = [k for k in dbt_models.keys if k.path[0] == "marts"]

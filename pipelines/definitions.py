@@ -15,6 +15,7 @@ from pipelines.assets import (
 )
 from pipelines.automation import NIGHTLY_JOB, new_landing_files, nightly_schedule
 from pipelines.dbt import DBT_EXECUTABLE, DBT_PROJECT, dbt_models
+from pipelines.progress import progress_logger
 from pipelines.publish import published_warehouse
 from pipelines.resources import GreenblueResource
 
@@ -38,5 +39,7 @@ defs = dg.Definitions(
         "greenblue": GreenblueResource(),
         "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
     },
+    # the UI's runs keep Dagster's console logger; `greenblue run` asks for `progress`
+    loggers={"console": dg.colored_console_logger, "progress": progress_logger},
     executor=dg.in_process_executor,
 )

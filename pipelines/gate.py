@@ -127,6 +127,13 @@ def _orgs_one_at_a_time(con: duckdb.DuckDBPyConnection, sql: str, relation: str)
     return failing or None
 
 
+def worded_warning(test: dict[str, Any], rows: object) -> str:
+    """A warning test's finding for people: its `meta.follow_up` sentence (`{n}`: the rows),
+    e.g. "meter readings flagged implausible: 2, see marts.energy_reading_checks"."""
+    text = test.get("config", {}).get("meta", {}).get("follow_up")
+    return text.format(n=rows) if text else f"{rows} rows: dbt test {test.get('name')}"
+
+
 def attribute_dbt_tests(
     con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], run_results: dict[str, Any]
 ) -> tuple[dict[str, dict[str | None, list[str]]], list[str]]:
@@ -141,7 +148,7 @@ def attribute_dbt_tests(
         test = manifest["nodes"].get(unique_id) or manifest.get("unit_tests", {}).get(unique_id, {})
         name = test.get("name", unique_id)
         if status == "warn":
-            warnings.append(f"{name} ({result.get('failures')} rows)")
+            warnings.append(worded_warning(test, result.get("failures")))
             continue
         if status not in ("fail", "error"):
             continue

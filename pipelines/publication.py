@@ -33,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import history
 from pipelines.warehouse import STORAGE_VERSION
 
 SERVED_SCHEMAS = ("ops", "factors", "reference")  # copied as they are; marts from the snapshot
@@ -165,6 +166,8 @@ def assemble(work_db: Path, target: Path, run_id: str) -> None:
                     f"create table {served_schema}.{table} as "
                     f"select * from work.{work_schema}.{table}"
                 )
+        # every figure published earlier that a later publication changed (pipelines/history.py)
+        con.execute(f"create view ops.restatements as {history.RESTATEMENTS}")
         con.execute(
             "update ops.runs set status = 'published' where run_id = ?",
             [run_id],

@@ -1,15 +1,16 @@
-"""What "the numbers reconcile" means, as queries returning the rows that break it.
+"""What "the numbers reconcile" means for the files, as queries returning the rows that break it.
 
 Used by the blocking asset check that gates publication, by `greenblue run`'s summary and by
-the tests, so all three agree.
+the tests, so all three agree. The invariants of the figures themselves have one owner
+each, a dbt test run before this check: kg_co2e = quantity x factor
+(`assert_kg_co2e_equals_quantity_times_factor`), annual totals = the sum of their rows
+(`assert_org_emissions_annual_matches_fct_emissions`), unmapped rows carry no kg and a
+reason (fct_emissions.yml).
 """
 
 import duckdb
 
 from connectors import registry as dialects
-
-# METHOD.md: kg and t CO2e are equal within 1e-9 relative, 1e-6 kg absolute for tiny values.
-REL, ABS_KG = 1e-9, 1e-6
 
 
 def raw_counts_sql() -> str:
@@ -45,34 +46,6 @@ CHECKS = {
         from ops.file_manifest as m left join q using (file_id)
         where m.status in ('loaded', 'superseded') and coalesce(q.n, 0) <> m.rows_quarantined
     """,
-    "kg_co2e = quantity x factor": """
-        select e.org_code, e.emission_id, e.quantity, f.kg_co2e_per_unit, e.kg_co2e
-        from marts.fct_emissions as e
-        left join factors.emission_factors as f
-            on f.factor_id = e.factor_id and f.factor_version = e.factor_version
-        where e.factor_status = 'mapped' and (
-            f.factor_id is null
-            or abs(e.kg_co2e - e.quantity * f.kg_co2e_per_unit)
-               > greatest({abs_kg}, {rel} * abs(e.quantity * f.kg_co2e_per_unit))
-        )
-    """,
-    "unmapped rows carry no kg and a reason": """
-        select org_code, emission_id from marts.fct_emissions
-        where factor_status = 'unmapped' and (kg_co2e is not null or unmapped_reason is null)
-    """,
-    "annual totals = sum of their rows": """
-        with rows as (
-            select org_code, reporting_year, sum(coalesce(kg_co2e, 0)) / 1000 as t
-            from marts.fct_emissions group by all
-        ), annual as (
-            select org_code, reporting_year, sum(coalesce(t_co2e, 0)) as t
-            from marts.org_emissions_annual group by all
-        )
-        select org_code, reporting_year, rows.t as from_rows, annual.t as annual
-        from rows full outer join annual using (org_code, reporting_year)
-        where abs(coalesce(rows.t, 0) - coalesce(annual.t, 0))
-              > greatest({abs_kg} / 1000, {rel} * abs(coalesce(rows.t, 0)))
-    """,
     "only loaded files reach the marts": """
         select e.org_code, e.emission_id, m.status from marts.fct_emissions as e
         left join ops.file_manifest as m on m.file_id = e.source_file_id
@@ -86,7 +59,7 @@ def failures(con: duckdb.DuckDBPyConnection, limit: int = 5) -> dict[str | None,
     per rule with its first offending rows; empty when all reconciles."""
     found: dict[str | None, list[str]] = {}
     for rule, sql in CHECKS.items():
-        query = sql.format(raw_counts=raw_counts_sql(), rel=REL, abs_kg=ABS_KG)
+        query = sql.format(raw_counts=raw_counts_sql())
         rows = con.execute(
             f"select * from ({query}) qualify row_number() over (partition by org_code) <= {limit}"
         ).fetchall()

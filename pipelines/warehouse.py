@@ -491,8 +491,11 @@ def load_pending(
     run_id: str,
     log: Log = print,
     registered: dict[tuple[str, str], str] | None = None,
+    detail: Log | None = None,
 ) -> LoadSummary:
     """Read every pending file of one dialect into its raw tables, one transaction a file.
+
+    `log` gets the files that wait or are rejected, `detail` (default `log`) each loaded file.
 
     A file that carries another organization's identifiers (`registered`: (kind, value) ->
     organization, from the registry's erp_ids) waits instead (`foreign_reason`)."""
@@ -542,7 +545,7 @@ def load_pending(
         summary.rows_loaded += counts[1]
         summary.rows_quarantined += counts[2]
         summary.rows_skipped += counts[3]
-        log(
+        (detail or log)(
             f"[{i}/{len(pending)}] {relative}: {counts[1]} rows loaded, "
             f"{counts[2]} quarantined, {counts[3]} structural skipped"
         )

@@ -1,4 +1,4 @@
-"""The management-system section of an organization's report page.
+"""The sustainable-management section of an organization's page.
 
 From `marts.org_management_indicators` (environmental management system, policies,
 focal-point roles, events, people trained) and `ops.management_events`. An organization
@@ -8,62 +8,68 @@ with the reason; its emissions sections are not affected. A warehouse without th
 """
 
 from html import escape
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from report.site import Warehouse
+from report.columns import table
+from report.sections import Context, Warehouse, meta
 
+# The mart's columns with the words they read as on the page.
 INDICATORS = (
-    "reporting_year",
-    "ems_status",
-    "is_iso14001_certified",
-    "iso14001_valid_until",
-    "has_sustainability_policy",
-    "has_procurement_policy",
-    "focal_points",
-    "focal_point_roles",
-    "training_events",
-    "event_participants",
-    "people_trained",
-    "people_trained_by_audience",
+    ("reporting_year", "reporting_year"),
+    ("ems_status", "Environmental management system"),
+    ("is_iso14001_certified", "ISO 14001 certified"),
+    ("iso14001_valid_until", "Certificate valid until"),
+    ("has_sustainability_policy", "Sustainability policy"),
+    ("has_procurement_policy", "Sustainable procurement policy"),
+    ("focal_points", "Focal points"),
+    ("focal_point_roles", "Focal-point roles"),
+    ("training_events", "Training events"),
+    ("event_participants", "Event participants"),
+    ("people_trained", "People trained"),
+    ("people_trained_by_audience", "Trained, by audience"),
 )
 RECENT_EVENTS = 10
 
 
-def management_section(wh: "Warehouse", code: str) -> list[str]:
-    """The section for organization `code`: the flag if any, the yearly indicators, the
-    latest events."""
-    from report.site import table  # report.site lists this section: imported when pages are built
-
+def management_section(wh: Warehouse, code: str) -> list[str]:
+    """Organization `code`'s section: the flag if any, the yearly indicators, the latest
+    events."""
     if not wh.has("marts.org_management_indicators"):
         return []
-    out = ["<h2>Sustainable management</h2>"]
     _, states = wh.rows(
         "select distinct management_status, management_issue "
         "from marts.org_management_indicators where org_code = ?",
         [code],
     )
-    out += [status_note(code, status, issue) for status, issue in states]
+    out = [status_note(code, status, issue) for status, issue in states]
+    columns = ", ".join(f'{column} as "{words}"' for column, words in INDICATORS)
     cols, rows = wh.rows(
-        f"select {', '.join(INDICATORS)} from marts.org_management_indicators "
+        f"select {columns} from marts.org_management_indicators "
         "where org_code = ? order by reporting_year",
         [code],
     )
     out.append(table(cols, rows, "No year to show."))
     out.append(
-        '<p class="meta">States on 31 December of each year: environmental management system '
-        "(none, in_progress, iso14001_certified), policies adopted, focal-point roles filled "
-        "(roles only). Events and their participants from the management file; people trained "
-        "from the training module's export.</p>"
+        meta(
+            "States on 31 December of each year: environmental management system (none, "
+            "in_progress, iso14001_certified), policies adopted, focal-point roles filled "
+            "(roles only). Events and their participants from the management file; people "
+            "trained from the training module's export."
+        )
     )
     if wh.has("ops.management_events"):
         cols, rows = wh.rows(
-            "select event_date, kind, audience, participants, title from ops.management_events "
+            'select event_date as "Date", kind as "Kind", audience as "Audience", '
+            'participants as "Participants", title as "Title" from ops.management_events '
             f"where org_code = ? order by event_date desc limit {RECENT_EVENTS}",
             [code],
         )
         out.append("<h3>Latest training and seminar events</h3>" + table(cols, rows, "None."))
-    return out
+    return [part for part in out if part]
+
+
+def section(ctx: Context) -> list[str]:
+    """The page section (report.organization.SECTIONS); none on the system page."""
+    return management_section(ctx.wh, ctx.org) if ctx.org else []
 
 
 def status_note(code: str, status: str, issue: str | None) -> str:

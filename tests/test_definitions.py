@@ -29,6 +29,18 @@ def test_every_asset_has_an_owner_a_description_and_a_layer():
         assert node.group_name in layers, (key, node.group_name)
 
 
+def test_every_asset_check_says_what_it_asserts_and_what_a_failure_does():
+    specs = [spec for assets in defs.assets for spec in getattr(assets, "check_specs", [])]
+    assert len(specs) > 400  # dbt tests, GX suites, reconciliations
+    missing = [spec.name for spec in specs if not (spec.description or "").strip()]
+    assert not missing, missing
+    by_name = {spec.name: spec.description for spec in specs}
+    assert by_name["not_null_fct_emissions_boundary"].startswith("`boundary` is never empty.")
+    warned = by_name["assert_activity_quantities_plausible"]
+    assert warned.startswith("Activities whose quantity no real export holds")
+    assert warned.endswith("nothing is held.")
+
+
 def test_dbt_sources_are_the_raw_assets():
     graph = asset_graph()
     for _, table in raw_tables():

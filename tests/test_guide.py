@@ -1,6 +1,9 @@
-"""Every SQL example in docs/guide.md runs as written against a warehouse the pipeline built."""
+"""Every SQL and Python example in docs/guide.md runs as written against a warehouse the
+pipeline built (Python examples in a fresh interpreter, their path pointed at that file)."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -11,6 +14,8 @@ pytestmark = pytest.mark.slow
 
 GUIDE = Path(__file__).resolve().parents[1] / "docs" / "guide.md"
 EXAMPLES = re.findall(r"```sql\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
+ANALYST = GUIDE.read_text(encoding="utf-8").split("## 3. For an analyst")[1]
+PYTHON = re.findall(r"```python\n(.*?)```", ANALYST, re.S)
 
 
 def test_the_guide_has_examples():
@@ -34,3 +39,16 @@ def test_example_runs_as_written(served, sql):
     assert columns
     if "ops.quarantine" not in sql:  # a clean organization may have no quarantined row
         assert rows, "the example returns nothing on the sample warehouse"
+
+
+def test_the_guide_shows_duckdb_pandas_polars_and_sqlalchemy():
+    code = "".join(PYTHON)
+    assert all(word in code for word in (".df()", ".pl()", "sa.create_engine"))
+
+
+@pytest.mark.parametrize("code", PYTHON, ids=[f"python{i + 1}" for i in range(len(PYTHON))])
+def test_python_example_runs_as_written(served, code):
+    assert "warehouse/greenblue.duckdb" in code
+    program = code.replace("warehouse/greenblue.duckdb", str(served))
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -4,8 +4,8 @@ import csv
 from pathlib import Path
 
 from pipelines import cli
+from pipelines.handbook import render
 from pipelines.settings import FACTORS_DIR
-from report.handbook import render
 
 ROOT = Path(__file__).resolve().parents[1]
 HANDBOOK = ROOT / "docs" / "procurement-handbook.md"

@@ -47,7 +47,7 @@ def indicators(built, org: str) -> dict[int, dict]:
 
 def page_text(built, org: str) -> str:
     html = (built.report / f"org-{org}.html").read_text(encoding="utf-8")
-    section = html.split("<h2>Sustainable management</h2>", 1)[1].split("<h2>", 1)[0]
+    section = html.split('<section id="management">', 1)[1].split("</section>", 1)[0]
     return unescape(re.sub(r"<[^>]+>", " ", section))
 
 

@@ -4,6 +4,7 @@ warehouse the real nightly job built from 5 generated organizations over 3 years
 import csv
 import re
 import shutil
+import time
 from html import escape
 
 import duckdb
@@ -181,3 +182,33 @@ def test_report_has_every_organization_with_provenance_and_escaping(built):
     )[0]
     values = [float(v) for v in re.findall(r'data-value="([^"]+)"', unep)]
     assert any(abs(v - core) <= 1e-9 * core for v in values)
+
+
+def test_a_served_page_is_the_static_page_and_renders_in_under_300_ms(built):
+    """The web application renders the pages the static export wrote (in another process:
+    charts carry no date and no random id, so the bytes are the same), each in under
+    300 ms once warm() has rendered them for the served file; rendering a page anew, with
+    only its charts already drawn, stays well under a second."""
+    from report import site
+
+    links = site.Links()
+    wh, fresh = site.Warehouse(built.served), site.Warehouse(built.served)
+    try:
+        site.warm(wh, links)
+        pages = {"index.html": None} | {site.org_filename(c): c for c, _ in site.organizations(wh)}
+        for name, code in pages.items():
+            times = []
+            for served in (fresh, wh, wh, wh):
+                started = time.perf_counter()
+                html = (
+                    site.org_html(served, code, links)
+                    if code
+                    else site.overview_html(served, links)
+                )
+                times.append(time.perf_counter() - started)
+                assert html == (built.report / name).read_text(encoding="utf-8"), name
+            print(f"{name}: {1000 * times[0]:.0f} ms anew, {1000 * max(times[1:]):.0f} ms served")
+            assert times[0] < 1 and max(times[1:]) < 0.3, (name, times)
+    finally:
+        wh.close()
+        fresh.close()

@@ -100,3 +100,22 @@
         ) + 1
     )
 {%- endmacro %}
+
+{#
+    The GHG Protocol scope and category of an energy or fuel activity, one rule for both
+    domains (factors/METHODOLOGY.md): purchased electricity and heat are scope 2, fuel
+    burnt in our own boilers and generators stationary combustion, in our vehicles mobile
+    combustion (scope 1).
+#}
+{% macro scope_of_activity(activity_type) -%}
+    case when {{ activity_type }} in ('electricity', 'heat') then 2 else 1 end
+{%- endmacro %}
+
+{% macro category_of_activity(activity_type) -%}
+    case {{ activity_type }}
+        when 'electricity' then '2 Purchased electricity'
+        when 'heat' then '2 Purchased heat'
+        when 'fuel_stationary' then '1 Stationary combustion'
+        when 'fuel_mobile' then '1 Mobile combustion'
+    end
+{%- endmacro %}

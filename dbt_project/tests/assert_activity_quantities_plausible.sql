@@ -1,4 +1,7 @@
-{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'fct_emissions'}}}) }}
+{{ config(severity='warn', meta={
+    'dagster': {'ref': {'name': 'fct_emissions'}},
+    'follow_up': 'activity quantities beyond any real export: {n}, ask the sender (marts.fct_emissions)',
+}) }}
 {#
     Activities whose quantity no real export holds (a 50,000 km train ticket, 10^9 litres
     on one fuel card, a meter reading of 10^12 kWh): typing errors, wrong units or a hostile

@@ -116,12 +116,8 @@ final as (
         reporting_year,
         year_start as activity_date,
         'energy' as domain,
-        case when activity_type = 'fuel_stationary' then 1 else 2 end as scope,
-        case
-            when activity_type = 'electricity' then '2 Purchased electricity'
-            when activity_type = 'heat' then '2 Purchased heat'
-            else '1 Stationary combustion'
-        end as category,
+        {{ scope_of_activity('activity_type') }} as scope,
+        {{ category_of_activity('activity_type') }} as category,
         activity_type,
         'core' as boundary,
         cast(quantity_in_year as {{ type_double() }}) as quantity,

@@ -153,12 +153,8 @@ final as (
         reporting_year,
         activity_date,
         'fuel' as domain,
-        case when activity_type = 'electricity' then 2 else 1 end as scope,
-        case
-            when activity_type = 'electricity' then '2 Purchased electricity'
-            when activity_type = 'fuel_stationary' then '1 Stationary combustion'
-            else '1 Mobile combustion'
-        end as category,
+        {{ scope_of_activity('activity_type') }} as scope,
+        {{ category_of_activity('activity_type') }} as category,
         activity_type,
         'core' as boundary,
         cast(quantity as {{ type_double() }}) as quantity,

@@ -7,28 +7,12 @@
 #}
 with
 
-source as (
-
-    select * from {{ source('raw', 'concur_sae_detail') }}
-
-),
-
-loaded_files as (
-
-    select file_id from {{ source('ops', 'file_manifest') }}
-    where status = 'loaded'
-
-),
+{{ loaded_rows('concur_sae_detail') }},
 
 renamed as (
 
     select
-        {{ source_row_key("'concur_sae_detail'", 'source._file_id', 'source._sheet', 'source._source_row') }}
-            as source_row_key,
-        source._file_id as source_file_id,
-        source._sheet as source_sheet,
-        source._source_row as source_row,
-        source._org_code as org_code,
+        {{ lineage_columns('concur_sae_detail') }},
         source._loaded_at as loaded_at,
 
         {{ clean_spaces('source.batch_id') }} as batch_id,

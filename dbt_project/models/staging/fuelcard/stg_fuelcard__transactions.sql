@@ -5,31 +5,12 @@
 #}
 with
 
-source as (
-
-    select * from {{ source('raw', 'fuelcard_transactions') }}
-
-),
-
-loaded_files as (
-
-    select
-        file_id,
-        first_seen_at
-    from {{ source('ops', 'file_manifest') }}
-    where status = 'loaded'
-
-),
+{{ loaded_rows('fuelcard_transactions') }},
 
 renamed as (
 
     select
-        {{ source_row_key("'fuelcard_transactions'", 'source._file_id', 'source._sheet', 'source._source_row') }}
-            as source_row_key,
-        source._file_id as source_file_id,
-        source._sheet as source_sheet,
-        source._source_row as source_row,
-        source._org_code as org_code,
+        {{ lineage_columns('fuelcard_transactions') }},
         loaded_files.first_seen_at,
 
         {{ clean_text('source.account_number') }} as account_number,

@@ -6,28 +6,12 @@
 #}
 with
 
-source as (
-
-    select * from {{ source('raw', 'generator_fuel_log') }}
-
-),
-
-loaded_files as (
-
-    select file_id from {{ source('ops', 'file_manifest') }}
-    where status = 'loaded'
-
-),
+{{ loaded_rows('generator_fuel_log') }},
 
 renamed as (
 
     select
-        {{ source_row_key("'generator_fuel_log'", 'source._file_id', 'source._sheet', 'source._source_row') }}
-            as source_row_key,
-        source._file_id as source_file_id,
-        source._sheet as source_sheet,
-        source._source_row as source_row,
-        source._org_code as org_code,
+        {{ lineage_columns('generator_fuel_log') }},
 
         {{ clean_text('source.office') }} as office,
         {{ clean_text('source.generator_id') }} as generator_id,

@@ -4,18 +4,7 @@
 #}
 with
 
-source as (
-
-    select * from {{ source('raw', 'offsets_register') }}
-
-),
-
-loaded_files as (
-
-    select file_id from {{ source('ops', 'file_manifest') }}
-    where status = 'loaded'
-
-),
+{{ loaded_rows('offsets_register') }},
 
 renamed as (
 

@@ -5,28 +5,12 @@
 #}
 with
 
-source as (
-
-    select * from {{ source('raw', 'oracle_po_lines') }}
-
-),
-
-loaded_files as (
-
-    select file_id from {{ source('ops', 'file_manifest') }}
-    where status = 'loaded'
-
-),
+{{ loaded_rows('oracle_po_lines') }},
 
 renamed as (
 
     select
-        {{ source_row_key("'oracle_po_lines'", 'source._file_id', 'source._sheet', 'source._source_row') }}
-            as source_row_key,
-        source._file_id as source_file_id,
-        source._sheet as source_sheet,
-        source._source_row as source_row,
-        source._org_code as org_code,
+        {{ lineage_columns('oracle_po_lines') }},
         source._loaded_at as loaded_at,
         source.export_variant,
 

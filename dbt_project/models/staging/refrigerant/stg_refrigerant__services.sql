@@ -5,31 +5,12 @@
 #}
 with
 
-source as (
-
-    select * from {{ source('raw', 'refrigerant_log') }}
-
-),
-
-loaded_files as (
-
-    select
-        file_id,
-        first_seen_at
-    from {{ source('ops', 'file_manifest') }}
-    where status = 'loaded'
-
-),
+{{ loaded_rows('refrigerant_log') }},
 
 renamed as (
 
     select
-        {{ source_row_key("'refrigerant_log'", 'source._file_id', 'source._sheet', 'source._source_row') }}
-            as source_row_key,
-        source._file_id as source_file_id,
-        source._sheet as source_sheet,
-        source._source_row as source_row,
-        source._org_code as org_code,
+        {{ lineage_columns('refrigerant_log') }},
         loaded_files.first_seen_at,
 
         {{ clean_text('source.site_code') }} as site_code,

@@ -6,18 +6,7 @@
 #}
 with
 
-source as (
-
-    select * from {{ source('raw', 'sap_me2n_items') }}
-
-),
-
-loaded_files as (
-
-    select file_id from {{ source('ops', 'file_manifest') }}
-    where status = 'loaded'
-
-),
+{{ loaded_rows('sap_me2n_items') }},
 
 zero_decimal_currencies as (
 
@@ -29,12 +18,7 @@ zero_decimal_currencies as (
 renamed as (
 
     select
-        {{ source_row_key("'sap_me2n_items'", 'source._file_id', 'source._sheet', 'source._source_row') }}
-            as source_row_key,
-        source._file_id as source_file_id,
-        source._sheet as source_sheet,
-        source._source_row as source_row,
-        source._org_code as org_code,
+        {{ lineage_columns('sap_me2n_items') }},
         source._loaded_at as loaded_at,
 
         {{ clean_code('source.einkaufsbeleg') }} as po_number,

@@ -1,27 +1,11 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'tmc_hotel') }}
-
-),
-
-loaded_files as (
-
-    select file_id from {{ source('ops', 'file_manifest') }}
-    where status = 'loaded'
-
-),
+{{ loaded_rows('tmc_hotel') }},
 
 renamed as (
 
     select
-        {{ source_row_key("'tmc_hotel'", 'source._file_id', 'source._sheet', 'source._source_row') }}
-            as source_row_key,
-        source._file_id as source_file_id,
-        source._sheet as source_sheet,
-        source._source_row as source_row,
-        source._org_code as org_code,
+        {{ lineage_columns('tmc_hotel') }},
         source._loaded_at as loaded_at,
 
         {{ clean_text('source.client_account') }} as client_account,

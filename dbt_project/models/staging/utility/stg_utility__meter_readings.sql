@@ -6,31 +6,12 @@
 #}
 with
 
-source as (
-
-    select * from {{ source('raw', 'utility_bill_meters') }}
-
-),
-
-loaded_files as (
-
-    select
-        file_id,
-        first_seen_at
-    from {{ source('ops', 'file_manifest') }}
-    where status = 'loaded'
-
-),
+{{ loaded_rows('utility_bill_meters') }},
 
 renamed as (
 
     select
-        {{ source_row_key("'utility_bill_meters'", 'source._file_id', 'source._sheet', 'source._source_row') }}
-            as source_row_key,
-        source._file_id as source_file_id,
-        source._sheet as source_sheet,
-        source._source_row as source_row,
-        source._org_code as org_code,
+        {{ lineage_columns('utility_bill_meters') }},
         loaded_files.first_seen_at,
         case when source.json_path is null then 'utility_bill_csv' else 'utility_bill_json' end as variant,
         {{ clean_text('source.json_path') }} as json_path,
