@@ -283,7 +283,7 @@ def success_stories(greenblue: GreenblueResource) -> dg.MaterializeResult:
     ],
     group_name="landing",
 )
-def management_indicators(greenblue: GreenblueResource):
+def management_indicators(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
     """Management-system files and training counts (connectors/management.py): a bad file
     flags its organization's management section and never holds its emissions."""
     settings = greenblue.settings()
@@ -292,6 +292,8 @@ def management_indicators(greenblue: GreenblueResource):
         warehouse.ensure_schema(con)
         known = set(registry.organizations) | set(registry.held)
         meta = management.load_management(con, settings.landing, known)
+    for line in meta.pop("flagged"):
+        context.log.warning(f"management section flagged, emissions unaffected: {line}")
     yield dg.MaterializeResult(asset_key=["ops", "management_files"], metadata=meta)
     for name in ("ems", "policies", "focal_points", "events"):
         yield dg.MaterializeResult(asset_key=["ops", f"management_{name}"])

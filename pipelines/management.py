@@ -105,7 +105,8 @@ def file_rows(
 
 
 def load_management(con: duckdb.DuckDBPyConnection, landing: Path, organizations: set[str]) -> dict:
-    """Read every management and training file into the ops tables."""
+    """Read every management and training file into the ops tables; the counts, and each
+    file that flags an organization (`flagged`)."""
     system = landing / "_system"
     read = [
         management.read_management(p.read_bytes(), p.name, organizations)
@@ -132,7 +133,13 @@ def load_management(con: duckdb.DuckDBPyConnection, landing: Path, organizations
     )
     for name, records, schema in tables:
         replace_table(con, name, pl.DataFrame(records, schema=schema))
+    flagged = [
+        f"{r['file']} ({r['org_code'] or 'no organization'}) {r['status']}: {r['message']}"
+        for r in tables[0][1]
+        if r["status"] != "loaded"
+    ]
     return {
+        "flagged": flagged,
         "management_files": len(read),
         "rejected": sum(bool(f.problems) for f in read),
         "training_files": len(training),

@@ -121,6 +121,9 @@ def test_a_management_file_naming_a_person_flags_its_organization(built):
     assert all(r["ems_status"] is None and r["focal_points"] is None for r in rows.values())
     text = page_text(built, org)
     assert "Management data flagged" in text and "'email' is personal data" in text
+    # the run says so while it works
+    flagged = f"management section flagged, emissions unaffected: management/{org}.yaml ({org})"
+    assert f"{flagged} rejected: " in built.run_output
 
 
 def test_a_bad_training_row_flags_its_organization_and_counts_nowhere(built):
