@@ -26,7 +26,7 @@ from benchmarks.data import SOURCES, Source
 from connectors import registry
 from connectors.landing import sha256_of
 from connectors.organizations import load_registry
-from pipelines import library, warehouse
+from pipelines import library, management, warehouse
 from pipelines.dbt import DBT_EXECUTABLE
 from pipelines.settings import DBT_PROJECT_DIR, apply_offline_env
 
@@ -118,8 +118,10 @@ def run(landing: Path, db: Path, factor_set: str, target: Path) -> dict:
     library.load_airports(con)
     library.load_places(con)
     library.load_currency_rates(con)
-    library.load_organizations(con, load_registry(landing / "organizations.yaml"))
+    registry = load_registry(landing / "organizations.yaml")
+    library.load_organizations(con, registry)
     library.load_success_stories(con, landing / "_system" / "stories", set())
+    management.load_management(con, landing, set(registry.organizations))
     rows = 0
     for path in sorted(landing.glob("*/*/*.csv")):
         org, domain = path.parts[-3], path.parts[-2]

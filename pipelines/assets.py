@@ -10,7 +10,7 @@ import dagster as dg
 from connectors import registry as dialects
 from connectors.landing import scan
 from connectors.organizations import load_registry, registered_identifiers
-from pipelines import checks, fingerprint, gate, library, lifecycle, warehouse
+from pipelines import checks, fingerprint, gate, library, lifecycle, management, warehouse
 from pipelines.resources import GreenblueResource
 
 OWNER = "team:greenblue-data"
@@ -241,3 +241,60 @@ def success_stories(greenblue: GreenblueResource) -> dg.MaterializeResult:
         known = set(registry.organizations) | set(registry.held)
         meta = library.load_success_stories(con, folder, known)
     return dg.MaterializeResult(metadata=meta)
+
+
+@dg.multi_asset(
+    specs=[
+        spec(
+            ["ops", "management_files"],
+            deps=[["ops", "organizations"]],
+            description="Every management file (landing/_system/management/<CODE>.yaml) and "
+            "training export (landing/_system/training/*.csv) read this run: loaded, "
+            "partly_loaded or rejected, with every problem found.",
+            kinds={"duckdb"},
+        ),
+        spec(
+            ["ops", "management_ems"],
+            description="Environmental management system steps (none, in_progress, "
+            "iso14001_certified) per organization, with their dates.",
+            kinds={"duckdb"},
+        ),
+        spec(
+            ["ops", "management_policies"],
+            description="Sustainability and sustainable-procurement policies adopted, with dates.",
+            kinds={"duckdb"},
+        ),
+        spec(
+            ["ops", "management_focal_points"],
+            description="Focal-point roles filled per organization (roles only, no people).",
+            kinds={"duckdb"},
+        ),
+        spec(
+            ["ops", "management_events"],
+            description="Training and seminar events: date, kind, audience, participants.",
+            kinds={"duckdb"},
+        ),
+        spec(
+            ["ops", "training_completions"],
+            description="People trained per organization, year and audience, as the training "
+            "module exports them (counts only).",
+            kinds={"duckdb"},
+        ),
+    ],
+    group_name="landing",
+)
+def management_indicators(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
+    """Management-system files and training counts (connectors/management.py): a bad file
+    flags its organization's management section and never holds its emissions."""
+    settings = greenblue.settings()
+    registry = load_registry(settings.orgs)
+    with warehouse.session(settings.work_db) as con:
+        warehouse.ensure_schema(con)
+        known = set(registry.organizations) | set(registry.held)
+        meta = management.load_management(con, settings.landing, known)
+    for line in meta.pop("flagged"):
+        context.log.warning(f"management section flagged, emissions unaffected: {line}")
+    yield dg.MaterializeResult(asset_key=["ops", "management_files"], metadata=meta)
+    for name in ("ems", "policies", "focal_points", "events"):
+        yield dg.MaterializeResult(asset_key=["ops", f"management_{name}"])
+    yield dg.MaterializeResult(asset_key=["ops", "training_completions"])

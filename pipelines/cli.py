@@ -1,5 +1,5 @@
-"""The `greenblue` command: generate, run, demo, report, bench, factors, dbt-sources, serve,
-users."""
+"""The `greenblue` command: generate, run, demo, report, erp-export, handbook, bench, factors,
+dbt-sources, serve, users."""
 
 import argparse
 import contextlib
@@ -227,6 +227,32 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_erp_export(args: argparse.Namespace) -> int:
+    """Carbon figures for an ERP team to load back (docs/erp-write-back.md)."""
+    from pipelines.erp_export import ExportError, export
+
+    settings = load_settings()
+    if not settings.warehouse.exists():
+        raise ConfigError(
+            f"no served warehouse at {settings.warehouse} (GREENBLUE_WAREHOUSE): run first"
+        )
+    try:
+        written = export(settings.warehouse, args.org, args.format, Path(args.out))
+    except ExportError as exc:
+        raise ConfigError(str(exc)) from None
+    for path, rows in written:
+        print(f"wrote {path} ({rows:,} rows)")
+    return 0
+
+
+def cmd_handbook(args: argparse.Namespace) -> int:
+    """The procurement handbook's sustainable-procurement section, from the catalogue."""
+    from pipelines.handbook import write
+
+    print(f"wrote {write(Path(args.out))}")
+    return 0
+
+
 def cmd_factors_import(args: argparse.Namespace) -> int:
     """Build an edition from a file the operator provides, on top of the current edition."""
     from pipelines import editions, factor_imports, warehouse
@@ -356,6 +382,20 @@ def parser() -> argparse.ArgumentParser:
         "--out", help="folder for the HTML pages (default: report/ beside the served warehouse)"
     )
     rp.set_defaults(func=cmd_report)
+    e = sub.add_parser(
+        "erp-export",
+        help="files an ERP team loads back: carbon per material group and per open PO line",
+    )
+    e.add_argument("--org", required=True, help="organization code, as in the registry")
+    e.add_argument("--format", required=True, choices=["sap", "oracle"])
+    e.add_argument("--out", required=True, help="folder for the files")
+    e.set_defaults(func=cmd_erp_export)
+    h = sub.add_parser(
+        "handbook",
+        help="write the procurement handbook's sustainable-procurement section (Markdown)",
+    )
+    h.add_argument("--out", default=str(ROOT / "docs" / "procurement-handbook.md"))
+    h.set_defaults(func=cmd_handbook)
     sub.add_parser(
         "bench",
         help="time greenblue against a plain DuckDB script on generated data "

@@ -9,6 +9,7 @@ from pipelines.assets import (
     currency_rates,
     factor_library,
     landing,
+    management_indicators,
     places,
     success_stories,
 )
@@ -27,6 +28,7 @@ defs = dg.Definitions(
         places,
         currency_rates,
         success_stories,
+        management_indicators,
         dbt_models,
         published_warehouse,
     ],

@@ -11,7 +11,7 @@ restated figures, and the quality and completeness of its data (a domain x month
 from html import escape
 from itertools import groupby
 
-from report import charts
+from report import charts, management
 from report.columns import Hint, table
 from report.sections import (
     PROCUREMENT_NOTE,
@@ -440,6 +440,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("procurement", "Procurement", procurement_section),
     Section("offsets", "Offsets", offsets_section),
     Section("stories", "Success stories", stories_section),
+    Section("management", "Sustainable management", management.section),
     Section("restatements", "Restated figures", restatements_section),
     Section("quality", "Data quality and completeness", quality_section),
 )

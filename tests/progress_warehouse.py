@@ -20,6 +20,9 @@ HOSTILE_NAME = 'United Nations Environment Programme <script>alert("x")</script>
 
 # The organization whose registry entry declares DECLARED_YEAR closed (closed_years).
 DECLARED_INDEX, DECLARED_ORG, DECLARED_YEAR = 3, "WFP", 2025
+# A management file naming a person (rejected) and a training row with an unknown audience
+# (left out): each flags its organization's management section, never its emissions.
+FLAGGED_MANAGEMENT_ORG, FLAGGED_TRAINING_ORG = "UNICEF", "UNHCR"
 
 
 @dataclass
@@ -71,7 +74,19 @@ def build_once(root: Path) -> Built:
         assert doc["organizations"][DECLARED_INDEX]["code"] == DECLARED_ORG
         doc["organizations"][DECLARED_INDEX]["closed_years"] = [DECLARED_YEAR]
         registry.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+        flag_management(landing)
         run = cli(env, "run")
         cli(env, "report", "--out", str(root / "report"))
         done_marker.write_text(run.stdout + run.stderr, encoding="utf-8")
     return Built(landing, served, root / "report", env, done_marker.read_text(encoding="utf-8"))
+
+
+def flag_management(landing: Path) -> None:
+    """One organization's management file gets a person's e-mail address; another's training
+    count an audience the module does not have."""
+    path = landing / "_system" / "management" / f"{FLAGGED_MANAGEMENT_ORG}.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["focal_points"][0]["email"] = "focal.point@example.org"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    with (landing / "_system" / "training" / "completions.csv").open("a", encoding="utf-8") as f:
+        f.write(f"{FLAGGED_TRAINING_ORG},2024,everyone,12\n")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from erp_files import check_files_against_marts, check_marts_against_sources
 
 from pipelines import cli, editions, factor_imports, fingerprint, library
 from pipelines.settings import FACTORS_DIR, load_settings
@@ -371,6 +372,23 @@ def test_a_run_computes_with_the_stacked_edition_and_records_it(tmp_path):
             continue
         country, used = key[2], int(key[3])
         assert used == year or year not in series[iso3[country]], (year, factor_id)
+
+    # the ERP write-back carries the edition's spend-based factors (docs/erp-write-back.md)
+    for org, fmt in (("UNEP", "sap"), ("UNDP", "oracle")):
+        done = run.command("erp-export", "--org", org, "--format", fmt, "--out", str(tmp_path))
+        assert done.returncode == 0, done.stderr
+        check_files_against_marts(run.served, tmp_path, org, fmt)
+        check_marts_against_sources(run.served, org)
+    mapped = run.query(
+        "select count(*) filter (where factor_status = 'mapped'), count(*) "
+        "from marts.erp_material_groups where factor_version = ?",
+        [edition],
+    )[0]
+    assert mapped[0] > mapped[1] / 2, mapped
+    assert run.query(
+        "select count(*) from marts.erp_open_po_lines where kg_co2e > 0 and factor_version = ?",
+        [edition],
+    )[0][0]
 
     served = run.query("select * from marts.org_emissions_annual order by all")
     again = Run(root=tmp_path, landing=run.landing).run()

@@ -18,6 +18,7 @@ from connectors.generate import (
     concur_sae,
     fuelcard,
     generator_fuel_log,
+    management,
     offsets_register,
     oracle_po,
     refrigerant_log,
@@ -70,7 +71,7 @@ def generate(
     somewhat higher the further back) and makes the first of them the baseline year, so
     progress against a target can be followed; `year`'s own files do not change.
     Returns the organisations, the files written per organisation with their data rows per
-    sheet, and the re-delivered duplicates.
+    sheet, the re-delivered duplicates, the offsets register and the management files.
     """
     context = Context(out, truth, year, rows, merged_quirks(quirks))
     check_folders(out, truth)
@@ -93,6 +94,7 @@ def generate(
                 written.setdefault(org.code, []).extend(writer.write(org, rng, ctx))
     duplicates = redeliver(context, written, random.Random(f"{seed}:redelivery"))
     register = offsets_register.write(out, len(chosen), rows, history, seed)
+    management_files = management.write(out, chosen, history, seed)
     return {
         "organizations": [org.code for org in chosen],
         "files": {
@@ -101,6 +103,7 @@ def generate(
         },
         "duplicates": {copy.as_posix(): original.as_posix() for copy, original in duplicates},
         "system": {register.path.as_posix(): dict(register.rows)},
+        "management": [path.as_posix() for path in management_files],
     }
 
 

@@ -7,7 +7,8 @@ Guaranteed:
 - a symlink (file or folder) out of the landing folder, a named pipe, and anything else
   that is not a regular file under it, is rejected with the reason and never opened;
 - cells holding SQL, spreadsheet formulas or HTML are stored as the text they are; the
-  HTML report escapes them (there is no CSV export to escape formula prefixes in);
+  HTML report escapes them, and the ERP write-back's CSV files (`greenblue erp-export`)
+  write text starting like a formula with a leading apostrophe (tests/test_erp_export.py);
 - a 200 MB single line is rejected (CSV, TXT) or read (JSON) with bounded memory (peak RSS
   of the loading process); a zip bomb disguised as an XLSX is refused before it is
   inflated; a workbook with broken or entity-bomb XML, a JSON nested a million deep and a

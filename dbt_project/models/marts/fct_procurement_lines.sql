@@ -26,6 +26,7 @@ final as (
         po_line,
         supplier_pseudonym,
         supplier_country,
+        category_code,
         unspsc_code,
         unspsc_family,
         category_title,

@@ -12,6 +12,11 @@
     lines; a line is cancelled by CANCEL_FLAG = Y, status CANCELED or a fully cancelled
     quantity; blanket, contract and planned agreements count through their releases;
     drafts (INCOMPLETE, PENDING APPROVAL; EBS IN PROCESS, REJECTED) are not yet orders.
+
+    `is_open_line`: the line is still open in this export, for the ERP write-back
+    (docs/erp-write-back.md). SAP: not deleted, delivery not completed (`Endlieferung`) and
+    a still-to-deliver quantity above 0 (a layout without that column has no open lines);
+    Oracle: line status OPEN and not cancelled.
 #}
 with
 
@@ -61,7 +66,13 @@ sap_lines as (
         case
             when deletion_indicator = 'L' then 'deleted'
             when document_category in ('K', 'L') then 'outline_agreement'
-        end as exclusion
+        end as exclusion,
+        cast(null as varchar) as business_unit,
+        document_type,
+        open_quantity,
+        coalesce(deletion_indicator, '') != 'L'
+        and not coalesce(is_delivery_completed, false)
+        and coalesce(open_quantity > 0, false) as is_open_line
 
     from sap
 
@@ -117,7 +128,11 @@ oracle_lines as (
                 document_status in ('INCOMPLETE', 'PENDING APPROVAL')
                 or authorization_status in ('INCOMPLETE', 'IN PROCESS', 'REJECTED')
                 then 'not_approved'
-        end as exclusion
+        end as exclusion,
+        business_unit,
+        document_type,
+        cast(null as {{ type_double() }}) as open_quantity,
+        coalesce(line_status = 'OPEN' and coalesce(cancel_flag, 'N') != 'Y', false) as is_open_line
 
     from oracle
 
