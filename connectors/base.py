@@ -20,7 +20,7 @@ Personal = Literal["pseudonymise", "drop"]
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an export, as `DIALECTS.md` lists it."""
+    """One column of an export, as `docs/dialects.md` lists it."""
 
     header: str
     type: ColumnType = "text"
@@ -32,7 +32,7 @@ class Column:
     required_when: tuple[str, tuple[str, ...]] | None = None  # (column, values) making it required
     # False for a field whose meaning is left to each system's configuration (Concur custom
     # fields): a value that does not read as `type` is kept, staging reads it as NULL and
-    # the entry that needs it is unmapped with the value in the reason (DIALECTS.md D3).
+    # the entry that needs it is unmapped with the value in the reason (docs/dialects.md D3).
     quarantine: bool = True
 
     @property

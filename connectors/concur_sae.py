@@ -1,4 +1,4 @@
-"""`concur_sae_pipe`: SAP Concur Standard Accounting Extract v3 (DIALECTS.md D3).
+"""`concur_sae_pipe`: SAP Concur Standard Accounting Extract v3 (docs/dialects.md D3).
 
 No header names: an `EXTRACT|<batch date>|<detail count>|<amount total>|<batch id>` line,
 then one `DETAIL` line of exactly 400 `|`-separated fields per journal line (entry x

@@ -1,4 +1,4 @@
-"""`fuelcard_csv`: a fleet fuel-card provider's transaction file (DIALECTS.md D5).
+"""`fuelcard_csv`: a fleet fuel-card provider's transaction file (docs/dialects.md D5).
 
 One row per transaction line. Variants (cp1252, `;` or TAB delimiter, decimal comma,
 `yyyyMMdd` dates, free-text lines before the header) are the same dialect. The decimal

@@ -1,4 +1,4 @@
-"""`generator_fuel_log_xlsx`: a field office's manual generator fuel log (DIALECTS.md D6).
+"""`generator_fuel_log_xlsx`: a field office's manual generator fuel log (docs/dialects.md D6).
 
 One workbook per site and year: one sheet per month (`Jan`, `Janvier`, `Enero`, ...) or one
 `Log` sheet, in the English, French or Spanish template. Rows 1-3 name the office, the
@@ -9,7 +9,7 @@ month). People type into these sheets, so:
 - merged cells (a date or supplier merged over several deliveries) are filled from their
   top-left cell, as Excel shows them;
 - a quantity typed as text is read only when it is one number (`200 L`, `250,5`); `approx
-  200`, `2 drums` or an ambiguous `1,250` is quarantined with the reason (METHOD.md);
+  200`, `2 drums` or an ambiguous `1,250` is quarantined with the reason (factors/METHODOLOGY.md);
 - the office, generator id and capacity from the title rows are repeated on every row.
 """
 

@@ -1,4 +1,4 @@
-"""What lies in the landing folder, and what may be read (SPEC 1).
+"""What lies in the landing folder, and what may be read (docs/contract.md section 1).
 
 `landing/<org_code>/<domain>/<file>`. Anything else is listed with the reason it is not read,
 so a focal point sees why a file did not count. Nothing outside the folder is ever opened:

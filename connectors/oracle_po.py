@@ -1,4 +1,4 @@
-"""`oracle_po_lines_csv`: Oracle purchase-order line extracts (DIALECTS.md D2).
+"""`oracle_po_lines_csv`: Oracle purchase-order line extracts (docs/dialects.md D2).
 
 Three variants feed `raw.oracle_po_lines` under the Fusion (OTBI / BI Publisher) column
 names: Fusion itself (technical upper-case headers, UTF-8 with BOM, ISO dates and
@@ -82,7 +82,7 @@ SPEC: tuple[tuple[str, str | None, str | None, dict], ...] = (
     ("SHIP_TO_COUNTRY", "SHIP_TO_COUNTRY", None, {}),
 )  # fmt: skip
 EBS_ONLY = {"AUTHORIZATION_STATUS", "CLOSED_CODE"}
-# Extra columns that name people: dropped before validation (SPEC 3.6).
+# Extra columns that name people: dropped before validation (docs/contract.md section 3.6).
 DROPPED = {
     header_key(h)
     for h in (

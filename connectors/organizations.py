@@ -1,4 +1,5 @@
-"""The organization registry (SPEC 1): who may drop files, with headcounts and targets.
+"""The organization registry (docs/contract.md section 1): who may drop files, with headcounts and
+targets.
 
 Read in two stages, so that one bad entry never stops the others:
 
@@ -7,8 +8,9 @@ Read in two stages, so that one bad entry never stops the others:
    than `MAX_VALUES` values refused before anything is expanded (a "billion laughs" of a few
    hundred bytes would otherwise take gigabytes). A file that fails here raises
    `RegistryError`: the run stops before it touches the warehouse.
-2. Each entry on its own, against the pydantic models below (exactly the SPEC shape: unknown
-   keys are an error). An invalid entry is listed in `Registry.invalid` with a message naming
+2. Each entry on its own, against the pydantic models below (exactly the registry shape
+   of docs/contract.md section 1.2: unknown keys are an error). An invalid entry is listed
+   in `Registry.invalid` with a message naming
    the key and the value; the run holds that organization (its files wait, its last
    published figures stay served) and the others go on.
 """
@@ -283,7 +285,8 @@ class Target(Strict):
 
 
 class ErpIds(Strict):
-    """Identifiers this organization's exports carry (SPEC 1), to tell its files from
+    """Identifiers this organization's exports carry (docs/contract.md section 1), to tell its
+    files from
     another organization's."""
 
     sap_company_codes: Annotated[list[SapCompanyCode], BeforeValidator(as_list)] = []
@@ -448,7 +451,8 @@ def parse(path: Path) -> list[tuple[object, int, list[str]]]:
 
 
 def validate(entry: Any) -> tuple[Organization | None, list[str]]:
-    """One entry against the SPEC shape: the organization, or the problems found."""
+    """One entry against the registry shape of docs/contract.md section 1.2: the organization, or
+    the problems found."""
     if not isinstance(entry, dict):
         return None, [f"is not a mapping of keys (got {shown(entry)})"]
     try:

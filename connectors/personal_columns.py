@@ -1,4 +1,5 @@
-"""Which undeclared columns hold personal data, judged by their header (SPEC 3.6).
+"""Which undeclared columns hold personal data, judged by their header (docs/contract.md section
+3.6).
 
 A dialect declares its personal columns; an export may carry more (`Traveller Email`,
 `Passenger Home Address`, a JSON key `contactPhone`). Such an extra column would otherwise be

@@ -1,4 +1,4 @@
-"""Keyed pseudonyms for personal identifiers (SPEC 3.6).
+"""Keyed pseudonyms for personal identifiers (docs/contract.md section 3.6).
 
 An HMAC keeps per-traveller counts possible (the same person maps to the same pseudonym in
 every file and run) while the names and ids themselves never reach the warehouse. Without the

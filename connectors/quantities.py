@@ -4,7 +4,7 @@ Manual logs (generator fuel logs, refrigerant service logs) carry numbers as tex
 meant for numbers. A value is read only when it means one number: `200 L` is 200 litres,
 `1.250,5` and `1,250.5` are 1250.5, but `1,250` (one thousand two hundred and fifty, or one
 and a quarter?) is ambiguous and, like `approx 200` or `2 drums`, goes to quarantine with
-the reason, never guessed (METHOD.md). Staging reads the same text with the same rules
+the reason, never guessed (factors/METHODOLOGY.md). Staging reads the same text with the same rules
 (macro `manual_number`).
 """
 

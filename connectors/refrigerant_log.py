@@ -1,4 +1,4 @@
-"""`refrigerant_log_csv`: refrigerant service and top-up log (DIALECTS.md D8).
+"""`refrigerant_log_csv`: refrigerant service and top-up log (docs/dialects.md D8).
 
 One row per service visit on one piece of equipment. Quantities stay as written (kg, lb or
 g in `Quantity Unit`); gas names stay as written (`R410a`, `Puron`, `Freon 22`) and are

@@ -1,4 +1,4 @@
-"""`sap_me2n_csv`: SAP ME2N / ME80FN purchasing list and the LFA1 vendor list (DIALECTS.md D1).
+"""`sap_me2n_csv`: SAP ME2N / ME80FN purchasing list and the LFA1 vendor list (docs/dialects.md D1).
 
 One dialect, two raw tables: purchase-order items (`raw.sap_me2n_items`) and the vendor
 master extract that gives each supplier's country (`raw.sap_lfa1_vendors`). Variants read
@@ -79,7 +79,7 @@ def _column(spec: tuple, **kwargs) -> Column:
 
 
 # Header texts per language: (German, English, Spanish, technical field, other wordings).
-# German and English are DIALECTS.md D1; Spanish follows SAP's Spanish ME2N headers (those in
+# German and English are docs/dialects.md D1; Spanish follows SAP's Spanish ME2N headers (those in
 # the real exports we have seen, and SAP's Spanish field labels for the others).
 H = {
     "ebeln": ("Einkaufsbeleg", "Purchasing Document", "Documento compras", "EBELN"),
@@ -120,7 +120,7 @@ H = {
 }  # fmt: skip
 
 # Columns some layouts add that name people or addresses: dropped before validation, so
-# they reach neither raw nor `_extra` (SPEC 3.6).
+# they reach neither raw nor `_extra` (docs/contract.md section 3.6).
 DROPPED = {
     header_key(h)
     for h in (

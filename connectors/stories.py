@@ -1,4 +1,5 @@
-"""Sustainable-procurement success stories: one YAML file per story (SPEC 1, `_system/stories`).
+"""Sustainable-procurement success stories: one YAML file per story (docs/contract.md section 1,
+`_system/stories`).
 
 Focal points write a story the way they would tell it in the annual report: what was bought
 differently, by whom, in which product categories, and what it achieved. The schema below is

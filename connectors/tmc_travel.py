@@ -1,4 +1,4 @@
-"""`tmc_travel_xlsx`: the travel-management company's workbook (DIALECTS.md D4).
+"""`tmc_travel_xlsx`: the travel-management company's workbook (docs/dialects.md D4).
 
 Sheets `Air Segments`, `Hotel` and `Rail` after a title preamble, or the `Air Segments`
 columns alone in a `;`-delimited cp1252 CSV. Amounts, CO2 columns and ticket numbers stay as

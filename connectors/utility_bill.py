@@ -1,4 +1,4 @@
-"""`utility_bill_json`: utility statements from an aggregator (DIALECTS.md D7), and its flat
+"""`utility_bill_json`: utility statements from an aggregator (docs/dialects.md D7), and its flat
 CSV variant `utility_bill_csv` for manual entry.
 
 The JSON has no header row: it is recognised by its top-level keys (`generatedAt`,

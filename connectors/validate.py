@@ -66,7 +66,7 @@ def whole_number(value: pl.Expr, dialect: Dialect) -> pl.Expr:
     Plain digits everywhere. A dialect that groups thousands declares the pattern its whole
     numbers follow (`whole_number_pattern`): SAP lists group them like any number and may
     print a zero fraction, so in a decimal-comma file `1.000` and `1.000,00` are 1000, in a
-    decimal-point one `1,000` is (DIALECTS.md D1). Staging reads them by the same rule
+    decimal-point one `1,000` is (docs/dialects.md D1). Staging reads them by the same rule
     (`erp_integer`, dbt_project/macros/procurement.sql).
     """
     plain = pl.when(value.str.contains(r"^[+-]?[0-9]+$")).then(value)
@@ -244,7 +244,8 @@ def map_headers(frame: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[s
 def personal_extras(
     frame: pl.DataFrame, extras: list[str], key: bytes
 ) -> tuple[pl.DataFrame, list[str], dict[str, str]]:
-    """Pseudonymise or drop the extra columns whose header names personal data (SPEC 3.6).
+    """Pseudonymise or drop the extra columns whose header names personal data (docs/contract.md
+    section 3.6).
 
     The dialect does not declare them, so `connectors.personal_columns` judges each by its
     header. Returns the frame, the extras still kept (pseudonymised ones included) and, per

@@ -36,7 +36,7 @@ CODECARBON_VERSION = "3.3.2"
 GWP_SETS = {"AR4": "AR4GWP100", "AR5": "AR5GWP100", "AR6": "AR6GWP100"}
 # The package's names of the blend components.
 COMPONENTS = {"R-32": "HFC32", "R-125": "HFC125", "R-134a": "HFC134a", "R-143a": "HFC143a"}
-# Blends by mass fraction (METHOD.md, Refrigerants).
+# Blends by mass fraction (factors/METHODOLOGY.md, Refrigerants).
 BLENDS = {
     "R-410A": {"R-32": Decimal("0.50"), "R-125": Decimal("0.50")},
     "R-404A": {"R-125": Decimal("0.44"), "R-143a": Decimal("0.52"), "R-134a": Decimal("0.04")},

@@ -418,7 +418,9 @@ def parser() -> argparse.ArgumentParser:
     )
     k.set_defaults(func=cmd_repseudonymise)
     f = sub.add_parser(
-        "factors", help="factor-set editions: list them, import one from a file (SPEC 3.7)"
+        "factors",
+        help="factor-set editions: list them, import one from a file "
+        "(docs/contract.md section 3.7)",
     )
     fsub = f.add_subparsers(dest="factors_command", required=True)
     fl = fsub.add_parser("list", help="installed editions: repository and imported")

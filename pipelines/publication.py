@@ -13,7 +13,8 @@ what is published next. The previous version's folder stays until the next publi
 reader that resolved the link just before a swap still opens its file; older folders are
 removed (sessions that hold them keep reading; their log, if any, goes with the folder).
 
-What a run publishes (SPEC 2): the schemas `marts`, `ops`, `factors` and `reference`. The
+What a run publishes (docs/contract.md section 2): the schemas `marts`, `ops`, `factors` and
+`reference`. The
 marts come from a snapshot schema of the working database, `snapshot_<run>`, built by `stage`:
 this run's rows for every organization that publishes, and the previous publication's rows
 for every organization that is held. The snapshot of the last published run stays in the

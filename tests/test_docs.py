@@ -229,7 +229,6 @@ def repository_files() -> list[Path]:
     return files
 
 
-@pytest.mark.xfail(strict=True, reason="citations are rewritten when the docs land")
 def test_no_file_cites_a_document_outside_the_repository():
     cited = []
     for path in repository_files():

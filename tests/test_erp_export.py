@@ -72,7 +72,8 @@ def test_a_request_that_cannot_be_met_writes_nothing(
 
 
 def test_text_a_spreadsheet_would_run_is_written_inert():
-    """SPEC 3.6: a material group or order number that starts like a formula gets a leading
+    """docs/contract.md section 3.6: a material group or order number that starts like a formula
+    gets a leading
     apostrophe in every file; numbers keep their sign."""
     formula = '=HYPERLINK("http://evil.example/x","click me")'
     group = {f.column: None for f in erp_export.GROUP_VALUES} | {

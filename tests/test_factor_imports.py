@@ -1,4 +1,5 @@
-"""`greenblue factors import|list`: editions built from files the operator provides (SPEC 3.7).
+"""`greenblue factors import|list`: editions built from files the operator provides
+(docs/contract.md section 3.7).
 
 The official files are read where the operator keeps them (`../shared/reference-data` beside
 the repository), never from the repository; the tests skip when they are absent. Malformed

@@ -1,4 +1,4 @@
-"""The procurement sample writers against DIALECTS.md D1 and D2.
+"""The procurement sample writers against docs/dialects.md D1 and D2.
 
 Files are read back with csv and openpyxl directly, never through the connectors, so these
 tests check the generator against the documents alone; each quirk switch, forced on, leaves

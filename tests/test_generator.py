@@ -1,4 +1,4 @@
-"""The sample-data generator against SPEC section 1 and DIALECTS D4.
+"""The sample-data generator against docs/contract.md section 1 and docs/dialects.md D4.
 
 The landing files are read back here with openpyxl and csv directly, never through the
 connectors, so these tests check the generator against the documents alone.
@@ -379,7 +379,8 @@ def test_itineraries_connect_and_match_great_circle(default_run):
 
 
 def test_truth_agrees_with_the_rows_under_the_ticket_rules(default_run):
-    """METHOD air rule 6 applied to what the files say reproduces the truth's `cancelled`."""
+    """factors/METHODOLOGY.md section 3.7 applied to what the files say reproduces the truth's
+    `cancelled`."""
     out, truth, _ = default_run
     expected = {}
     for path in sorted(truth.rglob("*.xlsx.csv")) + sorted(truth.rglob("*.csv.csv")):

@@ -1,4 +1,4 @@
-"""The sample generator's Concur extracts against DIALECTS.md D3.
+"""The sample generator's Concur extracts against docs/dialects.md D3.
 
 The extracts are read back here with the csv module (`|`, double quotes) and openpyxl,
 never through the connector, so these tests check the generator against the document.

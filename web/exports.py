@@ -1,4 +1,5 @@
-"""Row-level downloads as CSV and XLSX, escaped against formula injection (SPEC 3.6).
+"""Row-level downloads as CSV and XLSX, escaped against formula injection (docs/contract.md section
+3.6).
 
 A text cell that a spreadsheet would take for a formula (it begins with `=`, `+`, `-`, `@`,
 a tab or a carriage return) is written with a leading apostrophe in CSV; in XLSX every text

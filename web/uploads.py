@@ -6,7 +6,8 @@ landing, so nothing the pipeline reads appears before confirmation; a staged fil
 after `STAGING_SECONDS` and expired ones are removed whenever staging is used. On
 confirmation the file is written atomically into `landing/<ORG>/<domain>/`: a temporary file
 in that folder, fsynced, then linked under a new name that clashes with none (or renamed over
-the file it replaces, which a correction supersedes, SPEC 3.1), and the folder fsynced.
+the file it replaces, which a correction supersedes, docs/contract.md section 3.1), and the folder
+fsynced.
 """
 
 import contextlib

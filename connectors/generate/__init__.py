@@ -1,6 +1,7 @@
 """Sample landing folders for `greenblue generate`: realistic, quirky, reproducible.
 
-Written from `DIALECTS.md` and `METHOD.md`, not from the connectors, so that the connectors
+Written from `docs/dialects.md` and `factors/METHODOLOGY.md`, not from the connectors, so that the
+connectors
 are tested against the documents. The same seed gives byte-identical files.
 
 A dialect plugs in by adding its `DialectWriter` to `WRITERS`: its quirk switches join

@@ -63,7 +63,7 @@ TRUTH_HEADER = (
     "country",
 )
 
-# Where each populated field sits (DIALECTS.md D3; 82-87 this project's custom-field map).
+# Where each populated field sits (docs/dialects.md D3; 82-87 this project's custom-field map).
 P = {
     "batch_id": 1,
     "batch_date": 2,
@@ -171,7 +171,8 @@ CABIN_KEYS = {
     "Business": "business",
     "First": "first",
 }
-# The cabin each printed class of service means (METHOD air rule 4, factors/cabin_aliases.csv).
+# The cabin each printed class of service means (factors/METHODOLOGY.md section 3.4,
+# factors/cabin_aliases.csv).
 CLASS_CABINS = {
     "COACH": "economy",
     "BUSIN": "business",

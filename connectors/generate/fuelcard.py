@@ -1,7 +1,7 @@
 """D5 `fuelcard_csv`: a fleet fuel-card provider's quarterly transaction files.
 
 Transactions are simulated first (vehicle, driver, site, product, litres), then printed the
-way the provider prints them, with the quirks of DIALECTS.md D5 and its variants. Quirk
+way the provider prints them, with the quirks of docs/dialects.md D5 and its variants. Quirk
 scopes: per file (`preamble_until_sentinel`, `bracketed_card_number`,
 `card_number_precision_loss`, `gallons`, `gross_only`, the encoding / delimiter / decimal /
 date variants, `fuelcard_reissued_file`), per transaction (`non_fuel_lines`,

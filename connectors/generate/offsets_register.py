@@ -1,7 +1,8 @@
 """The sample offsets register: `_system/offsets/offsets_register.csv`.
 
-Written from the column list in `connectors/offsets_register.py`'s documentation (SPEC 1,
-`landing/_system/offsets/*.csv`). Each reporting year gets two to four purchases from
+Written from the column list in `connectors/offsets_register.py`'s documentation
+(docs/contract.md section 1, `landing/_system/offsets/*.csv`). Each reporting year gets two
+to four purchases from
 well-known project types; the pool is sized around the travel emissions of the sample
 organisations so that some years leave credits unallocated and others fall short, which is
 what the allocation has to show.

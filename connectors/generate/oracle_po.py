@@ -3,7 +3,7 @@
 Orders are simulated in `procurement.py`; this module prints them as Oracle Fusion's OTBI /
 BI Publisher extract (UTF-8 with BOM, RFC 4180 quoting, ISO dates and timestamps), or as
 the E-Business Suite extract or the OTBI analysis with display headers, with every quirk
-switch of DIALECTS.md D2.
+switch of docs/dialects.md D2.
 
 Quirk scopes: per file (`bom`, `semicolon_delimiter`, and the variants `oracle_ebs` and
 `oracle_otbi_display`), per line (`schedule_fanout`, `distribution_fanout`,

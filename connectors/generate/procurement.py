@@ -206,7 +206,7 @@ class Line:
 
     @property
     def spend(self) -> Decimal:
-        """Spend as METHOD.md defines it: cancelled quantity off, a return negative."""
+        """Spend as factors/METHODOLOGY.md defines it: cancelled quantity off, a return negative."""
         if self.fate == "return":
             return -self.value
         cancelled = self.cancelled_quantity * self.price / self.item.price_unit

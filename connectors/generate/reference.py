@@ -19,7 +19,7 @@ EARTH_RADIUS_KM = 6371.0
 
 # Duty-station airports with the city name a travel agency prints. Every one of them is the
 # main airport of its city, so a city name or metropolitan code written instead of it resolves
-# back to it (METHOD air rule 8).
+# back to it (factors/METHODOLOGY.md section 3.6).
 AIRPORT_CITIES: dict[str, str] = {
     "GVA": "Geneva",
     "ZRH": "Zürich",
@@ -389,7 +389,8 @@ def country(code: str) -> str:
 
 @cache
 def great_circle_km(origin: str, destination: str) -> float:
-    """Haversine distance on the airports' coordinates, as METHOD air rule 1 measures it."""
+    """Haversine distance on the airports' coordinates, as factors/METHODOLOGY.md section 3.1
+    measures it."""
     a, b = _airports()[origin], _airports()[destination]
     lat1, lon1, lat2, lon2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
     h = (

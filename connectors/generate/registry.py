@@ -1,4 +1,4 @@
-"""The organization registry of a sample landing folder (SPEC section 1).
+"""The organization registry of a sample landing folder (docs/contract.md section 1).
 
 Real UN system organisations, in a fixed order, so `--orgs 3` always means UNEP, UNDP and
 UNICEF and a test can name the organisation it expects.
@@ -86,7 +86,7 @@ def select(count: int) -> list[Org]:
 
 
 def entry(org: Org, year: int, rng: random.Random, baseline: int | None = None) -> dict:
-    """The registry entry of one organisation, keys in SPEC order.
+    """The registry entry of one organisation, keys in the order of docs/contract.md section 1.2.
 
     Headcount is given for the reporting year and the year before, so per-capita figures and
     their year-on-year change both exist. Every organisation carries the UN system-wide 2030

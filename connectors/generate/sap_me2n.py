@@ -2,7 +2,7 @@
 
 Orders are simulated in `procurement.py`; this module prints them as SAP does: German logon
 by default (cp1252, `;`, `1.234,56-`, `DD.MM.YYYY`), English logon (`1,234.56-`,
-`MM/DD/YYYY`) or the spreadsheet export, with every quirk switch of DIALECTS.md D1.
+`MM/DD/YYYY`) or the spreadsheet export, with every quirk switch of docs/dialects.md D1.
 
 Quirk scopes: per file (`preamble_title_rows`, `group_subtotal_rows`,
 `duplicate_header_names`, `utf8_bom`, `tab_delimited_txt`, `leading_zeros_stripped`,

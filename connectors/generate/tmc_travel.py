@@ -139,7 +139,8 @@ CABIN_KEYS = {
     "Business": "business",
     "First": "first",
 }
-# Free-text cabins as real exports print them; each maps back to its cabin (METHOD air rule 4).
+# Free-text cabins as real exports print them; each maps back to its cabin (factors/METHODOLOGY.md
+# section 3.4).
 CABIN_FREE_TEXT = {
     "Economy": ("Y", "ECONOMY", "ECONOMY CLASS", "Coach", "Eco Flex"),
     "Premium Economy": ("W", "Prem Eco"),
@@ -596,7 +597,7 @@ def sale(ticket: Ticket, kind: str) -> AirTransaction:
 def fate(desk: Desk, ticket: Ticket, outbound: int) -> tuple[list[AirTransaction], list[Ticket]]:
     """What happens after the sale. Refund and exchange dates fall between the last flown and
     the first unflown departure, so a refund without segment detail cancels exactly the
-    unflown segments under METHOD air rule 6."""
+    unflown segments under factors/METHODOLOGY.md section 3.7."""
     rng = desk.rng
     every = ticket.segments
     first_departure = ticket.legs[0].departure.date()

@@ -1,6 +1,6 @@
 {#
-    Haversine great-circle distance in km on a sphere of radius 6371.0 km (METHOD.md,
-    air rules 1 and 2: no uplift, the DESNZ factors already include it). The argument of
+    Haversine great-circle distance in km on a sphere of radius 6371.0 km (factors/METHODOLOGY.md
+    sections 3.1 and 3.2: no uplift, the DESNZ factors already include it). The argument of
     asin is capped at 1 so rounding cannot push it out of the function's domain. A missing
     coordinate gives NULL (`least` ignores NULLs, so without the guard a missing position
     would read as half the Earth's circumference).

@@ -23,7 +23,7 @@
     end
 {%- endmacro %}
 
-{# Money is DECIMAL(18,2) and compared exactly (METHOD.md, Factors). #}
+{# Money is DECIMAL(18,2) and compared exactly (factors/METHODOLOGY.md, Factors). #}
 {% macro to_money(column) -%}
     {{ plain_number(column, type_money()) }}
 {%- endmacro %}

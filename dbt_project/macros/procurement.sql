@@ -1,5 +1,5 @@
 {#
-    Reading the procurement exports' text (DIALECTS.md D1 and D2). The connector stored,
+    Reading the procurement exports' text (docs/dialects.md D1 and D2). The connector stored,
     with every SAP row, how its file writes numbers (`export_decimal_separator`) and `/`
     dates (`export_date_order`); these macros read the text with exactly that rule and
     never guess per cell. A failed read is NULL: the connector quarantined such cells.
@@ -40,7 +40,7 @@
     end
 {%- endmacro %}
 
-{# Money is DECIMAL(18,2) (METHOD.md); unit prices keep up to 6 decimals. #}
+{# Money is DECIMAL(18,2) (factors/METHODOLOGY.md); unit prices keep up to 6 decimals. #}
 {% macro erp_money(column, decimal_separator="'.'") -%}
     cast({{ erp_number(column, decimal_separator, 'decimal(18, 2)') }} as {{ type_money() }})
 {%- endmacro %}

@@ -88,7 +88,7 @@
 
 {#
     Days of the period [start, end] (both ends counted) that fall in calendar year `year`:
-    the numerator of the pro-rata split of billing periods (METHOD.md).
+    the numerator of the pro-rata split of billing periods (factors/METHODOLOGY.md).
 #}
 {% macro days_in_year(start, end, year) -%}
     greatest(

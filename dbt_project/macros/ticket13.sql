@@ -1,6 +1,6 @@
 {#
     Ticket numbers compare as 13 digits: dashes and spaces removed, leading zeros lost in
-    numeric spreadsheet cells restored (METHOD.md, air rule 6).
+    numeric spreadsheet cells restored (factors/METHODOLOGY.md section 3.7).
 #}
 {% macro ticket13(column) -%}
     case

@@ -1,6 +1,6 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_emissions'}}}) }}
 {#
-    Concur expense entries (DIALECTS.md D3) count once and only when they should:
+    Concur expense entries (docs/dialects.md D3) count once and only when they should:
     - every staged journal line has exactly one fate;
     - an entry's activities come from one file only (a re-extracted report counts once);
     - every entry with fate `activity` is in fct_emissions (its legs, or one row), and no

@@ -1,6 +1,6 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_emissions'}}}) }}
 {#
-    SPEC guarantee 3: every mapped kg_co2e equals quantity x kg_co2e_per_unit of the factor
+    docs/contract.md section 3.3: every mapped kg_co2e equals quantity x kg_co2e_per_unit of the factor
     row it names (factor_id and factor_version), within 1e-9 relative, or 1e-6 kg absolute
     for tiny values. Rows whose factor cannot be found fail too.
 #}

@@ -1,4 +1,4 @@
-"""D3 `concur_sae_pipe` extracts written straight from DIALECTS.md, for connector tests.
+"""D3 `concur_sae_pipe` extracts written straight from docs/dialects.md, for connector tests.
 
 A DETAIL line is 400 `|`-separated fields (index 0 = `DETAIL`); `detail()` fills the
 populated positions of D3 with a plausible Taxi entry and takes changes by position. The

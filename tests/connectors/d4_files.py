@@ -1,7 +1,7 @@
-"""D4 `tmc_travel_xlsx` files written straight from DIALECTS.md, for connector tests.
+"""D4 `tmc_travel_xlsx` files written straight from docs/dialects.md, for connector tests.
 
 Workbooks are written with openpyxl and CSV files with the csv module, the way any other
-tool following DIALECTS.md would write them: preamble rows 1-4, a blank row 5, the header
+tool following docs/dialects.md would write them: preamble rows 1-4, a blank row 5, the header
 in row 6 and data from row 7 (XLSX); `;`, cp1252, CRLF and `DD-MMM-YYYY` dates (CSV).
 """
 

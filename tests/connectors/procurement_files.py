@@ -1,4 +1,4 @@
-"""D1 `sap_me2n_csv` and D2 `oracle_po_lines_csv` files written straight from DIALECTS.md.
+"""D1 `sap_me2n_csv` and D2 `oracle_po_lines_csv` files written straight from docs/dialects.md.
 
 The builders print the same purchase-order lines the way each export variant does (German
 or English logon, spreadsheet, Fusion, EBS or OTBI display), so a test can read one line
@@ -184,7 +184,7 @@ OTBI = (
 
 
 def fusion_line(**changes) -> dict:
-    """A clean Fusion PO line (DIALECTS.md D2 examples)."""
+    """A clean Fusion PO line (docs/dialects.md D2 examples)."""
     line = {
         "PRC_BU_NAME": "UNDP Procurement BU",
         "PO_HEADER_ID": "300000123456789",

@@ -1,6 +1,6 @@
 """Reading helpers shared by the scope 1 and 2 connector tests (D5-D8).
 
-Fixture files are written by each test module straight from DIALECTS.md; `read` passes them
+Fixture files are written by each test module straight from docs/dialects.md; `read` passes them
 through detection like the loader does and checks that every data row is loaded or
 quarantined, never both, never neither.
 """

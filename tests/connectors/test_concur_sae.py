@@ -1,7 +1,7 @@
-"""`concur_sae_pipe` (DIALECTS.md D3): every quirk read correctly or the file rejected with
-a reason; the emission semantics of D3 and METHOD.md on a real DuckDB built by dbt.
+"""`concur_sae_pipe` (docs/dialects.md D3): every quirk read correctly or the file rejected with
+a reason; the emission semantics of D3 and factors/METHODOLOGY.md on a real DuckDB built by dbt.
 
-Fixture extracts are written in tmp_path from DIALECTS.md by d3_files.py. The real extracts
+Fixture extracts are written in tmp_path from docs/dialects.md by d3_files.py. The real extracts
 of ../shared/real-exports/concur_sae (Cornell's test fixtures) are read where present: the
 Good* files load, the Bad* files are rejected.
 """
@@ -617,7 +617,7 @@ slow = pytest.mark.slow
 
 
 def haversine_km(origin: str, destination: str) -> float:
-    """METHOD air rule 1, computed here independently of the pipeline."""
+    """factors/METHODOLOGY.md section 3.1, computed here independently of the pipeline."""
     a, b = (airportsdata.load("IATA")[code] for code in (origin, destination))
     lat1, lon1, lat2, lon2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
     h = (

@@ -1,4 +1,4 @@
-"""`fuelcard_csv` (DIALECTS.md D5): every quirk and variant read correctly or quarantined.
+"""`fuelcard_csv` (docs/dialects.md D5): every quirk and variant read correctly or quarantined.
 
 Files are written here from the D5 column table. What the rows mean (reversals netted,
 non-fuel lines without emissions, gallons to litres) is decided in dbt and tested by the

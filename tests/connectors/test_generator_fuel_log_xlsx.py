@@ -1,4 +1,4 @@
-"""`generator_fuel_log_xlsx` (DIALECTS.md D6): manual logs in three languages, every quirk.
+"""`generator_fuel_log_xlsx` (docs/dialects.md D6): manual logs in three languages, every quirk.
 
 Workbooks are written here with openpyxl from the D6 layout: title rows 1-3, header on
 row 5, a TOTAL row with a SUM formula, one sheet per month or one `Log` sheet.

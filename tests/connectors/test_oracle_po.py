@@ -1,6 +1,6 @@
-"""`oracle_po_lines_csv` (DIALECTS.md D2): Fusion, EBS and OTBI-display extracts, every quirk.
+"""`oracle_po_lines_csv` (docs/dialects.md D2): Fusion, EBS and OTBI-display extracts, every quirk.
 
-Fixture files are written from DIALECTS.md by procurement_files.py and read through
+Fixture files are written from docs/dialects.md by procurement_files.py and read through
 detection (rows_in = loaded + quarantined checked for every file). The cancellation and
 fan-out semantics are checked on the marts built by the real loaders and dbt (slow).
 """

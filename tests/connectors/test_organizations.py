@@ -1,4 +1,5 @@
-"""The organization registry (SPEC 1): YAML 1.2 values, one entry validated on its own,
+"""The organization registry (docs/contract.md section 1): YAML 1.2 values, one entry validated on
+its own,
 aliases limited, and the files of an organization held by its entry waiting in the manifest.
 
 Each case writes a real `organizations.yaml` and reads it with `load_registry`, as the run
@@ -153,7 +154,8 @@ def test_aliases_within_the_limit_are_read(tmp_path):
     assert orgs.organizations["WMO"].currency == "CHF"
 
 
-# --- the SPEC shape ---------------------------------------------------------------------------
+# --- the registry shape of docs/contract.md section 1.2
+# ---------------------------------------------------------------------------
 
 
 def test_an_unknown_key_makes_the_entry_invalid(tmp_path):

@@ -1,4 +1,5 @@
-"""Personal data in columns no dialect declares (SPEC 3.6): pseudonymised or dropped, never
+"""Personal data in columns no dialect declares (docs/contract.md section 3.6): pseudonymised or
+dropped, never
 kept in clear in `_extra`.
 
 The rules of `connectors/personal_columns.py` are tested as a table (headers in five

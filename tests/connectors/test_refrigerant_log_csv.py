@@ -1,4 +1,4 @@
-"""`refrigerant_log_csv` (DIALECTS.md D8): every quirk read as written or quarantined.
+"""`refrigerant_log_csv` (docs/dialects.md D8): every quirk read as written or quarantined.
 
 Gas names and units stay as written in raw; their mapping (R410a -> R-410A, lb -> kg) is in
 factors/ and tested by the dbt unit tests of int_refrigerant_services.

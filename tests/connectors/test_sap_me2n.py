@@ -1,6 +1,6 @@
-"""`sap_me2n_csv` (DIALECTS.md D1): every variant and quirk read correctly, or quarantined.
+"""`sap_me2n_csv` (docs/dialects.md D1): every variant and quirk read correctly, or quarantined.
 
-Fixture files are written in tmp_path from DIALECTS.md by procurement_files.py; `read` goes
+Fixture files are written in tmp_path from docs/dialects.md by procurement_files.py; `read` goes
 through detection and checks rows_in = loaded + quarantined for every file. The test that
 compares mart rows builds the marts with the real loaders and dbt (marked slow).
 """
@@ -125,7 +125,7 @@ def test_a_number_in_the_wrong_format_is_quarantined_not_reread(key):
 
 # --- whole numbers grouped like the file's other numbers ------------------------------------
 
-# Screws priced per 1,000 pieces: 5,000 at 12.50 per 1,000 is 62.50 (DIALECTS.md D1:
+# Screws priced per 1,000 pieces: 5,000 at 12.50 per 1,000 is 62.50 (docs/dialects.md D1:
 # `Preiseinheit` is an integer, and `.` groups thousands in a German list).
 PER_THOUSAND = ("4500012349", 10, "100123", "Acme Logistics Ltd", dt.date(2024, 3, 20),
                 "Schrauben M6", "Screws M6", "31161500", "5000", "ST", "PC", "12.50", "EUR",

@@ -1,6 +1,6 @@
-"""`tmc_travel_xlsx` (DIALECTS.md D4): every quirk read correctly or quarantined with a reason.
+"""`tmc_travel_xlsx` (docs/dialects.md D4): every quirk read correctly or quarantined with a reason.
 
-Fixture files are written in tmp_path from DIALECTS.md by d4_files.py; `load` reads them
+Fixture files are written in tmp_path from docs/dialects.md by d4_files.py; `load` reads them
 through detection and checks rows_in = loaded + quarantined rows for every file.
 """
 
@@ -146,7 +146,8 @@ def test_clean_workbook_keeps_values_as_original_text(tmp_path, key):
 
 
 def test_preamble_blank_and_header_rows_count_as_skipped(tmp_path, key):
-    """SPEC 1: preambles, headers and blank lines are structural rows in rows_skipped."""
+    """docs/contract.md section 1: preambles, headers and blank lines are structural rows in
+    rows_skipped."""
     path = air_only(tmp_path, air_row(), air_row(Segment_No=2))
 
     air = load(path, key)[AIR]
@@ -607,7 +608,8 @@ def test_csv_matching_no_dialect_is_rejected_naming_the_nearest(tmp_path):
 
 
 def test_workbook_matching_no_dialect_names_nearest_and_missing_columns(tmp_path):
-    """SPEC 1: the nearest dialect and its missing columns are in the message."""
+    """docs/contract.md section 1: the nearest dialect and its missing columns are in the
+    message."""
     header = [c for c in AIR_COLUMNS if c != "Ticket Number"]
     path = write_workbook(
         tmp_path / "f.xlsx", {"Flights": [air_row()]}, columns={"Flights": header}

@@ -1,4 +1,4 @@
-"""`utility_bill_json` (DIALECTS.md D7) and its flat CSV variant `utility_bill_csv`.
+"""`utility_bill_json` (docs/dialects.md D7) and its flat CSV variant `utility_bill_csv`.
 
 The JSON is the document's example; it has no header row, so detection is by its top-level
 keys and the connector flattens it to one raw row per meter. Which statements count

@@ -1,4 +1,4 @@
-"""Export files for the reliability fault matrix, written straight from DIALECTS.md.
+"""Export files for the reliability fault matrix, written straight from docs/dialects.md.
 
 An `Export` is one variant of one dialect: its header, two clean data rows as the source
 system prints them, and how the file is written (suffix, delimiter, encoding, title rows,
@@ -618,7 +618,7 @@ CSV_EXPORTS = tuple(e for e in TABULAR if e.suffix == ".csv")
 
 
 def utility_document(*periods: tuple[str, str, float], statement: str = "a3f9c2") -> dict:
-    """DIALECTS.md D7's example statement, one meter reading per (start, end, kWh)."""
+    """docs/dialects.md D7's example statement, one meter reading per (start, end, kWh)."""
     meters = [
         {
             "meterNumber": "14523678",

@@ -1,7 +1,7 @@
-"""Landing files written straight from DIALECTS.md, and a `greenblue run` driver.
+"""Landing files written straight from docs/dialects.md, and a `greenblue run` driver.
 
 Shared by the value, hostile-input and personal-data cases of the reliability fault matrix.
-Each builder takes the dialect's example row (DIALECTS.md) and the cells a case changes,
+Each builder takes the dialect's example row (docs/dialects.md) and the cells a case changes,
 keyed by header; files are written the way the exporting system writes them.
 """
 
@@ -316,7 +316,7 @@ def generator_log(rows: Sequence[Row]) -> bytes:
 
 
 def registry_yaml(orgs: Mapping[str, str]) -> str:
-    """The organization registry for `code -> name` (SPEC section 1)."""
+    """The organization registry for `code -> name` (docs/contract.md section 1)."""
     entries = [
         {"code": code, "name": name, "country": "KE", "currency": "USD", "headcount": {2024: 100}}
         for code, name in orgs.items()

@@ -1,4 +1,4 @@
-"""Fault-matrix family 10: no data value can make SQL fail (SPEC 3.5).
+"""Fault-matrix family 10: no data value can make SQL fail (docs/contract.md section 3.5).
 
 A working database is built the way a run builds it (a generated landing folder read by
 the connectors, the factor library, airports, currency rates and the registry), then every
@@ -178,7 +178,8 @@ def test_a_word_where_a_number_belongs_reads_as_null_beside_its_text(built):
 
 
 def test_no_activity_is_silently_zero(built):
-    """SPEC 3.4 over the hostile rows: a mapped activity has kg, an unmapped one a reason."""
+    """docs/contract.md section 3.4 over the hostile rows: a mapped activity has kg, an unmapped
+    one a reason."""
     root = built[0]
     counts = query(
         root,

@@ -1,7 +1,7 @@
 """Fault-matrix family 9: random mixes of good and bad rows keep every row invariant.
 
 Files in seven dialects (travel-agency CSV, fuel card, SAP ME2N, Oracle PO, Concur SAE,
-utility bill JSON, refrigerant log) are written straight from DIALECTS.md, each data row
+utility bill JSON, refrigerant log) are written straight from docs/dialects.md, each data row
 either good or carrying one defect in a known column. Read by the connector
 (`connectors.registry.read`) and loaded into a DuckDB file (`warehouse.plan` +
 `load_pending`), every file keeps these guarantees:

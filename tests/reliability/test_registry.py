@@ -1,4 +1,5 @@
-"""An invalid registry entry holds its organization; the others publish (SPEC 1, 3.5).
+"""An invalid registry entry holds its organization; the others publish (docs/contract.md section
+1, 3.5).
 
 Real `greenblue run`s in subprocesses on a generated landing folder of two organizations,
 three runs in all. The first publishes both. Then a late fuel file lands for each, and

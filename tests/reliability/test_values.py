@@ -1,10 +1,10 @@
 """Fault family 4, values: codes nobody knows and quantities nobody could have used.
 
-Guaranteed after one `greenblue run` over files written from DIALECTS.md:
+Guaranteed after one `greenblue run` over files written from docs/dialects.md:
 - an unknown airport, hotel country, fuel product, fuel type, refrigerant, grid country,
   currency or UNSPSC code leaves its activity `unmapped`, counted, with the code in the
   reason: never 0 kg, never dropped; an unknown cabin falls back to `average` at data
-  quality 3 (METHOD.md: a cabin is never a reason to leave a flight out);
+  quality 3 (factors/METHODOLOGY.md: a cabin is never a reason to leave a flight out);
 - a negative quantity never reaches the marts as a negative figure: it is quarantined with
   file, row and column, or accounted for as the reversal or recovery it means;
 - absurd quantities (a 50,000 km rail ticket, 10^9 litres, 10^12 kWh, ...) are flagged by

@@ -1,5 +1,5 @@
 {#
-    One row per purchase-order line that counts as spend (SPEC 2, issue "Procurement"):
+    One row per purchase-order line that counts as spend (docs/contract.md section 2, issue "Procurement"):
     deleted, cancelled, agreement and draft lines are not here, a line exported several
     times is here once, and returns are negative (netted). Amount in the PO currency and
     in USD with the rate and rate date used; lines without a rate are here without a USD

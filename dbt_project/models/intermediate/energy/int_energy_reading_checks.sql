@@ -3,7 +3,7 @@
     consumption per day compared with the median per day of all counted readings of the
     same meter. A reading more than 10 times below or above (`implausible_low`,
     `implausible_high`) is flagged: the typical cause is a value in MWh labelled kWh,
-    which no file-level check can see (DIALECTS.md D7, `mwh_labelled_kwh`). Readings are
+    which no file-level check can see (docs/dialects.md D7, `mwh_labelled_kwh`). Readings are
     never changed by the check; the flag is shown in marts.energy_reading_checks and
     marts.org_completeness. Meters with fewer than 3 readings have no history to compare
     with; prepaid token purchases have no period.

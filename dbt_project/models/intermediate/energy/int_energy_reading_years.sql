@@ -1,6 +1,6 @@
 {#
     Every counted meter reading split across the calendar years its period touches, pro
-    rata by days, both the first and the last day counted (METHOD.md): a bill for
+    rata by days, both the first and the last day counted (factors/METHODOLOGY.md): a bill for
     2024-12-15..2025-01-14 (31 days) puts 17/31 of its quantity in 2024 and 14/31 in 2025.
     One row per reading and year; the ADDITIVE adjustments netted into a reading are split
     with it.

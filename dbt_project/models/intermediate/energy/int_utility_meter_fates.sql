@@ -1,5 +1,5 @@
 {#
-    Every loaded utility meter row with its fate (DIALECTS.md D7), decided over all loaded
+    Every loaded utility meter row with its fate (docs/dialects.md D7), decided over all loaded
     files of the organization:
 
     - `republished`: a statement published again (same account, provider and statement

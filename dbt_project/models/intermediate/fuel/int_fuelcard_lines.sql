@@ -1,5 +1,5 @@
 {#
-    Every loaded fuel-card line with its fate (DIALECTS.md D5, METHOD.md Fuels):
+    Every loaded fuel-card line with its fate (docs/dialects.md D5, factors/METHODOLOGY.md section 5):
 
     - `superseded`: the same transaction line (transaction id + line, the natural key)
       delivered again in a later file, which counts instead: the latest delivery (the file

@@ -1,5 +1,5 @@
 {#
-    Every loaded generator fuel delivery in litres (METHOD.md, Fuels): the unit is the one
+    Every loaded generator fuel delivery in litres (factors/METHODOLOGY.md, Fuels): the unit is the one
     written in the quantity cell (`200 L`), else the Unit column, else litres, the
     template's unit (data quality 3); a bare `gal` is a US gallon (data quality 3, from
     factors/unit_conversions.csv). A unit in the cell that contradicts the Unit column

@@ -4,7 +4,7 @@
     count (deleted, cancelled, an outline agreement, not approved) if so. Dedup across
     files and schedule fan-out are decided in int_procurement_line_fates.
 
-    SAP (DIALECTS.md D1): spend = net order value, or quantity x net price / price unit when
+    SAP (docs/dialects.md D1): spend = net order value, or quantity x net price / price unit when
     the layout has no net order value; a returns item is negative whatever sign the export
     printed; deletion indicator L = deleted (S, blocked, still counts); contracts (K) and
     scheduling agreements (L) are outline agreements, counted through their call-off

@@ -1,5 +1,5 @@
 {#
-    Every counted PO line, classified and in US dollars (METHOD.md, Procurement):
+    Every counted PO line, classified and in US dollars (factors/METHODOLOGY.md, Procurement):
     - UNSPSC: the organization's (or everyone's) local material group table first, then an
       8-digit code as exported (`43211503` or `43211503 - Notebook computers`);
     - crosswalk row: the family's if listed, else the segment's;

@@ -1,5 +1,5 @@
 {#
-    Spend-based emissions of every counted PO line (METHOD.md, Procurement; optional
+    Spend-based emissions of every counted PO line (factors/METHODOLOGY.md, Procurement; optional
     boundary, data quality 4). The crosswalk gives the factor key; the factor set in use
     gives the factor, whose unit `usd_<year>` names the currency year its values are in
     (a unit `USD` means current dollars). Spend moves into that year with the price index

@@ -1,6 +1,6 @@
 {#
     Every loaded refrigerant service row in kg, with the gas it names and its part in the
-    material balance (METHOD.md, Refrigerants):
+    material balance (factors/METHODOLOGY.md, Refrigerants):
 
     - Top-up, Leak repair, Recovery: kg added minus kg recovered (gas recovered and
       recharged is not emitted); a negative `Quantity Added` is gas taken out, i.e.

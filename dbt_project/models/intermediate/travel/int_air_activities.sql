@@ -1,6 +1,6 @@
 {#
     One activity per counted flight leg (an agency segment or an expensed Airfare leg):
-    passenger km = great-circle km (METHOD.md air rules 1-5), the factor to look up with
+    passenger km = great-circle km (factors/METHODOLOGY.md sections 3.1-3.5), the factor to look up with
     and without radiative forcing, and the reason when the route cannot be resolved.
 #}
 with

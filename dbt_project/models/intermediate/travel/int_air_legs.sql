@@ -1,7 +1,7 @@
 {#
     Every flight leg counted in the inventory, whichever source it comes from, in one shape,
-    so that airports, great-circle distance, haul band, cabin and factor (METHOD.md air
-    rules 1-5 and 8) are computed once for all of them:
+    so that airports, great-circle distance, haul band, cabin and factor (factors/METHODOLOGY.md
+    sections 3.1-3.6) are computed once for all of them:
     - the travel agency's flown coupons (fate `flown` after de-duplication and netting);
     - the legs of expensed Airfare entries counted from the expense report (not in an
       agency file), from int_concur_sae_air_legs.

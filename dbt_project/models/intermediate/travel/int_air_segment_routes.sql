@@ -1,7 +1,7 @@
 {#
     Every counted flight leg (int_air_legs: the agency's flown segments after
     de-duplication and ticket netting, and expensed Airfare legs) with both airports
-    resolved and the great-circle distance between them (METHOD.md air rules 1, 2, 8).
+    resolved and the great-circle distance between them (factors/METHODOLOGY.md sections 3.1, 3.2, 3.6).
     A leg whose airports cannot be resolved keeps its row, with the reason.
 #}
 with

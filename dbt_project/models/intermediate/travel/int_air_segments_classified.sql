@@ -1,5 +1,5 @@
 {#
-    Haul band (METHOD.md air rule 3), cabin (rule 4) and the factor keys of each flown
+    Haul band (factors/METHODOLOGY.md section 3.3), cabin (section 3.4) and the factor keys of each flown
     segment. The cabin comes from the cabin text through factors.cabin_aliases, else from
     the booking-class letter (factors.booking_class_cabins; any other letter is economy),
     else it is `average` at data quality 3. A cabin is never a reason to reject a segment.

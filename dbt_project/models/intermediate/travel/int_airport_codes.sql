@@ -1,8 +1,8 @@
 {#
     Every text an export may put in an airport field, resolved to an airport with its
     position: IATA airport codes as themselves (data quality 2), then metropolitan city
-    codes and city names through factors.city_airports (data quality 3, METHOD.md air
-    rule 8). An IATA airport code wins over a city entry with the same letters.
+    codes and city names through factors.city_airports (data quality 3, factors/METHODOLOGY.md
+    section 3.6). An IATA airport code wins over a city entry with the same letters.
 #}
 with
 

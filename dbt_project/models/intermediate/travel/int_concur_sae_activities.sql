@@ -1,7 +1,7 @@
 {#
     Concur entries counted from the expense report (fate `activity`), except the air legs
     (int_concur_sae_air_legs, which go through the shared air models), in the common
-    activity shape of int_travel_activities (METHOD.md, other travel):
+    activity shape of int_travel_activities (factors/METHODOLOGY.md, other travel):
     - Train: passenger km x rail.national (the extract names one country, so the trip is
       taken as national; data quality 3 outside GB, where the UK factor is a proxy); Taxi:
       vehicle km x taxi.regular (km); Car Rental and Personal Car Mileage: km x

@@ -2,7 +2,7 @@
     The flight legs of every expensed Airfare counted from the expense report (fate
     `activity`, not in an agency file, routing and ticket usable): the routing gives the
     legs (`GVA-FRA-JFK` = GVA-FRA and FRA-JFK) and the entry's class of service applies to
-    all of them (DIALECTS.md D3). A routing read from the vendor description (origin and
+    all of them (docs/dialects.md D3). A routing read from the vendor description (origin and
     destination only) is one leg at data quality 3. Distances, haul bands, cabins and
     factors are computed for these legs by the same models as the agency's segments
     (int_air_legs onwards).

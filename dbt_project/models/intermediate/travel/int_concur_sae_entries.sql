@@ -1,6 +1,6 @@
 {#
     One row per Concur report entry (organization, report key, entry key) of the kept copy
-    of its report: the activity is the entry, not the journal line (DIALECTS.md D3). The
+    of its report: the activity is the entry, not the journal line (docs/dialects.md D3). The
     entry's lines are its allocations, payer/payee lines, credit lines and itemizations
     (a Hotel Tax itemization on a Hotel entry); the entry is described by its first
     non-personal line of an emitting expense type (factors.concur_expense_types), else by
@@ -9,11 +9,11 @@
     fate:
     - `personal`: every line of the entry is personal; it counts nothing;
     - `unclassified`: the expense type is not in factors.concur_expense_types;
-    - `non_emitting`: meals, allowances, hotel tax, fees (no emissions, METHOD.md);
+    - `non_emitting`: meals, allowances, hotel tax, fees (no emissions, factors/METHODOLOGY.md);
     - `credit`: a negative entry (a refund of an expense); it creates no activity and takes
       nothing away: the expense it refunds counts where it was charged;
     - `agency_ticket`: an Airfare whose ticket number (13 digits) is in a travel-agency
-      file of the same organization: counted from the agency only (METHOD.md air rule 7);
+      file of the same organization: counted from the agency only (factors/METHODOLOGY.md section 3.8);
     - `duplicate_ticket`: an Airfare whose ticket another entry of the organization already
       claims (a change fee, a second claim): the ticket counts once, from its first entry;
     - `activity`: counted here: air legs in int_concur_sae_air_legs, everything else in

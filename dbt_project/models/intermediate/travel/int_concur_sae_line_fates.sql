@@ -1,5 +1,5 @@
 {#
-    The fate of every Concur journal line (DIALECTS.md D3, METHOD.md other travel):
+    The fate of every Concur journal line (docs/dialects.md D3, factors/METHODOLOGY.md section 4):
 
     1. A line outside any report entry (no report key or entry key: a cash advance, a
        report-level line) is `not_an_entry`.

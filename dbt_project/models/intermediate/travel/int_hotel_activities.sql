@@ -1,6 +1,6 @@
 {#
     One activity per confirmed hotel stay: room nights x rooms (an empty Rooms cell is one
-    room) x the hotel factor of the stay's country (METHOD.md, Other travel, Hotel):
+    room) x the hotel factor of the stay's country (factors/METHODOLOGY.md, Other travel, Hotel):
     `hotel.GB-LND` for London, else the country's own factor, else its region's average,
     else the global average (int_hotel_factors), data quality 2, 3 or 4 and the basis
     recorded on the row. A country code no reference table knows keeps

@@ -1,5 +1,5 @@
 {#
-    The hotel factor of every country (METHOD.md, Other travel, Hotel), in this order:
+    The hotel factor of every country (factors/METHODOLOGY.md, Other travel, Hotel), in this order:
     1. the country's own row of the factor set, `hotel.<ISO country>` (data quality 2);
     2. else the average of its GeoNames continent, `hotel.region.<continent>` (3);
     3. else the global average, `hotel.global` (4).

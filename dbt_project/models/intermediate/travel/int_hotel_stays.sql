@@ -1,6 +1,6 @@
 {#
     Every hotel row with its fate: `counted` (a confirmed stay), `not_confirmed`
-    (cancelled or no-show: METHOD.md counts only Confirmed bookings) or `superseded` (the
+    (cancelled or no-show: factors/METHODOLOGY.md counts only Confirmed bookings) or `superseded` (the
     same stay, identified by organization, booking reference, traveller, hotel and
     check-in date, delivered again in a later file, which counts instead, as for tickets:
     a corrected check-out or status replaces the earlier row). Rows without a booking

@@ -1,6 +1,6 @@
 {#
-    One activity per rail ticket that counts after de-duplication and netting (METHOD.md,
-    Other travel, Rail):
+    One activity per rail ticket that counts after de-duplication and netting (factors/METHODOLOGY.md
+    section 4, Rail):
     - distance: the km the agency gives; when the cell is empty and both stations are
       placed at a city (int_rail_station_cities), the great-circle km between the two
       cities x var `rail_detour_factor` (1.2: rail lines are longer than the great circle),

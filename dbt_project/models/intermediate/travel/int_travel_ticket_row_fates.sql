@@ -1,5 +1,5 @@
 {#
-    The fate of every air and rail row (METHOD.md air rule 6, which rail follows):
+    The fate of every air and rail row (factors/METHODOLOGY.md section 3.7, which rail follows):
 
     1. One row per natural key within an organization: a coupon (ticket number and coupon
        number, per transaction type) delivered again in another file counts once, from the

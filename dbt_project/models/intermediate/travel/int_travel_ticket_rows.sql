@@ -1,6 +1,6 @@
 {#
     Air coupons and rail tickets in one shape, so that de-duplication across files and
-    ticket netting (METHOD.md air rule 6, which rail follows) are written once.
+    ticket netting (factors/METHODOLOGY.md section 3.7, which rail follows) are written once.
 #}
 with
 

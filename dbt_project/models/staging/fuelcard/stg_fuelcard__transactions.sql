@@ -1,7 +1,7 @@
 {#
     One row per fuel-card transaction line of `loaded` files, renamed and cast. Numbers are
     read with the decimal separator the connector recorded for the file; dates are
-    DD/MM/YYYY or yyyyMMdd (DIALECTS.md D5).
+    DD/MM/YYYY or yyyyMMdd (docs/dialects.md D5).
 #}
 with
 

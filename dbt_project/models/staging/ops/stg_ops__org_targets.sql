@@ -1,4 +1,4 @@
-{# Reduction targets from the organization registry (SPEC 1): scope all | 1 | 2 | 3 | domain. #}
+{# Reduction targets from the organization registry (docs/contract.md section 1): scope all | 1 | 2 | 3 | domain. #}
 with
 
 source as (

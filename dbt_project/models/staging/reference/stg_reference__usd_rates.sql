@@ -1,7 +1,7 @@
 {#
     US dollars per unit of each currency on each ECB publication day: the ECB publishes
     units per euro, so USD per unit = (USD per euro) / (units per euro), both of the same
-    day. A currency without a rate that day has no row (METHOD.md: the latest earlier day,
+    day. A currency without a rate that day has no row (factors/METHODOLOGY.md: the latest earlier day,
     at most 7 days back, is used instead).
 #}
 with

@@ -1,7 +1,7 @@
 {#
     One row per SAP ME2N item row of a loaded file. Numbers and dates are read with the
     rule the connector recorded for the file; a raw table download (technical headers)
-    stores amounts of currencies without minor units divided by 100 (DIALECTS.md D1,
+    stores amounts of currencies without minor units divided by 100 (docs/dialects.md D1,
     `jpy_raw_table_scale`), which is undone here.
 #}
 with
