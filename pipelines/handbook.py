@@ -8,16 +8,13 @@ rules of factors/METHODOLOGY.md, the columns of the ERP write-back files
 checks that docs/procurement-handbook.md equals this output.
 """
 
-import csv
-import re
 from pathlib import Path
 
 from connectors import management, stories
 from pipelines import erp_export
 from pipelines.settings import FACTORS_DIR
+from report.catalogue import methodology_rules, rows
 
-METHODOLOGY = FACTORS_DIR / "METHODOLOGY.md"
-PROCUREMENT_SECTION = "## Procurement (spend, spend-based emissions, sustainable procurement)"
 # The methodology's procurement rules a buyer needs, by the bold words they start with.
 RULES = (
     "Which lines count",
@@ -26,25 +23,6 @@ RULES = (
     "UNSPSC",
     "Write-back figures",
 )
-
-
-def rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def methodology_rules() -> dict[str, str]:
-    """The bullets of the methodology's procurement section, by their bold opening words."""
-    text = METHODOLOGY.read_text(encoding="utf-8")
-    section = text.split(PROCUREMENT_SECTION, 1)[1].split("\n## ", 1)[0]
-    bullets = re.findall(r"^- \*\*(.+?)\*\*(.*?)(?=^- |\Z)", section, re.S | re.M)
-    # "next section" points inside the methodology; here it needs the section's name
-    return {
-        title.rstrip("."): " ".join(f"**{title}**{body}".split()).replace(
-            "(next section)", '(factors/METHODOLOGY.md, "Imported factor editions")'
-        )
-        for title, body in bullets
-    }
 
 
 def intro() -> list[str]:

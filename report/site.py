@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from report import organization, overview
+from report import lessons, organization, overview
 from report.columns import Hint, Raw, cell, label, table
 from report.sections import (
     Context,
@@ -171,7 +171,8 @@ def warm(wh: Warehouse, links: Links | None = None) -> None:
 
 
 def build(served: Path, out: Path) -> list[Path]:
-    """Write index.html and one page per organization into `out`; returns the pages."""
+    """Write index.html, one page per organization and the training lessons
+    (`training/`) into `out`; returns the pages."""
     wh = Warehouse(served)
     try:
         links = Links()
@@ -182,6 +183,6 @@ def build(served: Path, out: Path) -> list[Path]:
             path = out / org_filename(code)
             path.write_text(org_html(wh, code, links), encoding="utf-8")
             pages.append(path)
-        return pages
+        return pages + lessons.write_pages(out / "training", CSS)
     finally:
         wh.close()

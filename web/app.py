@@ -34,7 +34,7 @@ from connectors.organizations import load_registry, registered_identifiers
 from connectors.registry import DOMAINS
 from pipelines.settings import Settings
 from report import site
-from web import exports, pages, submissions, uploads
+from web import exports, pages, submissions, training, uploads
 from web.accounts import SESSION_HOURS, Store, User
 from web.html import hidden, web_page, with_css
 
@@ -554,4 +554,5 @@ def create_app(settings: Settings, store: Store) -> Flask:
     ]
     for rule, endpoint, view, methods in rules:
         app.add_url_rule(rule, endpoint, view, methods=methods)
+    training.register(app, web)
     return app

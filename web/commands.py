@@ -26,7 +26,8 @@ def serve_parser() -> argparse.ArgumentParser:
 
 def users_parser() -> argparse.ArgumentParser:
     u = argparse.ArgumentParser(
-        prog="greenblue users", description="Web application accounts: add, list, remove."
+        prog="greenblue users",
+        description="Web application accounts (add, list, remove); the training export.",
     )
     usub = u.add_subparsers(dest="users_command", required=True)
     a = usub.add_parser("add", help="add an account; the password is read from stdin")
@@ -41,6 +42,11 @@ def users_parser() -> argparse.ArgumentParser:
     rm = usub.add_parser("remove", help="remove an account and end its sessions")
     rm.add_argument("username")
     rm.set_defaults(func=cmd_users_remove)
+    te = usub.add_parser(
+        "training-export",
+        help="write the people trained per organization and year for the pipeline",
+    )
+    te.set_defaults(func=cmd_users_training_export)
     return u
 
 
@@ -119,6 +125,14 @@ def cmd_users_remove(args: argparse.Namespace) -> int:
         return 1
     accounts.audit("user_removed", args.username, None, None, "command line")
     print(f"removed {args.username} and its sessions")
+    return 0
+
+
+def cmd_users_training_export(args: argparse.Namespace) -> int:
+    from web.training import export
+
+    path = export(store(), load_settings().landing)
+    print(f"training: {path}")
     return 0
 
 
