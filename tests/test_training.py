@@ -136,6 +136,7 @@ def test_a_focal_point_fails_then_passes_and_only_the_pass_counts(web):
     fp = signed_in(web, "fp")
     listed = fp.get("/training")
     assert listed.status_code == 200 and "not yet" in listed.text
+    assert '<a href="/training">Training</a>' in fp.get("/methodology").text
     page = fp.get(f"/training/{LESSON}")
     assert page.status_code == 200 and 'name="csrf_token"' in page.text
     assert all(escape(q.text) in page.text for q in lessons.by_id(LESSON).quiz)

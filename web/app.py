@@ -272,6 +272,8 @@ class Web:
         if user and f'href="{LINKS.methodology}"' not in base:
             parts.append(f'<a href="{LINKS.methodology}">Methodology</a>')
         if user:
+            parts.append('<a href="/training">Training</a>')
+        if user:
             parts.append(
                 f'<span class="web"><span>{escape(user.username)} · {escape(user.role)} · '
                 f"{escape(user.scope)}</span>"
