@@ -10,29 +10,27 @@ with the reason; its emissions sections are not affected. A warehouse without th
 from html import escape
 
 from report.columns import table
-from report.sections import Context, Warehouse, meta
+from report.sections import Context, Warehouse, details, meta
 
-# The mart's columns with the words they read as on the page.
+# The mart's columns with the words they read as on the page (short: the table fits a
+# laptop screen).
 INDICATORS = (
     ("reporting_year", "reporting_year"),
-    ("ems_status", "Environmental management system"),
-    ("is_iso14001_certified", "ISO 14001 certified"),
-    ("iso14001_valid_until", "Certificate valid until"),
+    ("ems_status", "Management system"),
+    ("is_iso14001_certified", "ISO 14001"),
     ("has_sustainability_policy", "Sustainability policy"),
-    ("has_procurement_policy", "Sustainable procurement policy"),
+    ("has_procurement_policy", "Procurement policy"),
     ("focal_points", "Focal points"),
-    ("focal_point_roles", "Focal-point roles"),
-    ("training_events", "Training events"),
-    ("event_participants", "Event participants"),
-    ("people_trained", "People trained"),
-    ("people_trained_by_audience", "Trained, by audience"),
+    ("training_events", "Events"),
+    ("event_participants", "Participants"),
+    ("people_trained", "Trained"),
 )
 RECENT_EVENTS = 10
 
 
 def management_section(wh: Warehouse, code: str) -> list[str]:
-    """Organization `code`'s section: the flag if any, the yearly indicators, the latest
-    events."""
+    """Organization `code`'s section: the flag if any, the yearly indicators, the roles and
+    audiences of the latest year, and the latest events (folded)."""
     if not wh.has("marts.org_management_indicators"):
         return []
     _, states = wh.rows(
@@ -48,14 +46,7 @@ def management_section(wh: Warehouse, code: str) -> list[str]:
         [code],
     )
     out.append(table(cols, rows, "No year to show."))
-    out.append(
-        meta(
-            "States on 31 December of each year: environmental management system (none, "
-            "in_progress, iso14001_certified), policies adopted, focal-point roles filled "
-            "(roles only). Events and their participants from the management file; people "
-            "trained from the training module's export."
-        )
-    )
+    out.append(meta(latest_details(wh, code)))
     if wh.has("ops.management_events"):
         cols, rows = wh.rows(
             'select event_date as "Date", kind as "Kind", audience as "Audience", '
@@ -63,8 +54,35 @@ def management_section(wh: Warehouse, code: str) -> list[str]:
             f"where org_code = ? order by event_date desc limit {RECENT_EVENTS}",
             [code],
         )
-        out.append("<h3>Latest training and seminar events</h3>" + table(cols, rows, "None."))
+        if rows:
+            out.append(details("Latest training and seminar events", table(cols, rows)))
     return [part for part in out if part]
+
+
+def latest_details(wh: Warehouse, code: str) -> str:
+    """The note under the table: what each state means, and the latest year's roles,
+    certificate and trained audiences in words."""
+    _, found = wh.rows(
+        "select reporting_year, focal_point_roles, iso14001_valid_until, "
+        "people_trained_by_audience from marts.org_management_indicators "
+        "where org_code = ? order by reporting_year desc limit 1",
+        [code],
+    )
+    words = [
+        "States on 31 December of each year: management system none, in_progress or "
+        "iso14001_certified; policies adopted; focal-point roles filled (roles only). Events "
+        "and participants from the management file; people trained from the training "
+        "module's export."
+    ]
+    if found:
+        year, roles, valid_until, audiences = found[0]
+        if roles:
+            words.append(f"Roles in {year}: {escape(roles)}.")
+        if valid_until:
+            words.append(f"ISO 14001 certificate valid until {escape(str(valid_until))}.")
+        if audiences:
+            words.append(f"Trained in {year}: {escape(audiences)}.")
+    return " ".join(words)
 
 
 def section(ctx: Context) -> list[str]:
