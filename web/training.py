@@ -27,9 +27,9 @@ from pathlib import Path
 from flask import Flask, abort, g, request
 
 from connectors.management import TRAINING_COLUMNS
-from report import lessons
+from report import lessons, site
 from web.accounts import Store, now, stamp
-from web.html import hidden, link, note, table_html
+from web.html import hidden, link, note
 
 AUDIENCE = "requisitioners"
 SCHEMA = """
@@ -150,7 +150,7 @@ def index_body(done: dict[str, list[int]], org_code: str | None) -> list[str]:
         "<p>Lessons for requisitioners, generated from the product-guideline catalogue and "
         f"the methodology. Pass mark: {lessons.PASS_MARK:.0%} of a quiz's questions.</p>",
         note(scope),
-        table_html(["lesson", "questions", "completed in"], rows),
+        site.table(["lesson", "questions", "completed in"], rows),
     ]
 
 
