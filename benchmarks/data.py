@@ -17,8 +17,8 @@ from pathlib import Path
 import polars as pl
 
 from connectors import registry
-from connectors.generate import generate
 from connectors.tabular import read_csv_text
+from samples import generate
 
 TEMPLATE_ROWS = 2000  # air segment rows per organisation in the template
 TEMPLATE_QUIRKS = {

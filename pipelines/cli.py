@@ -16,7 +16,7 @@ SOURCES_YAML = ROOT / "dbt_project" / "models" / "staging" / "_raw__sources.yml"
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from connectors.generate import generate
+    from samples import generate
 
     started = time.perf_counter()
     summary = generate(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from connectors.generate import generate
+from samples import generate
 
 KEY = "progress-test-key-0123456789"
 # Text that must reach the report escaped: a registry name with markup and quotes.

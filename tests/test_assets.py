@@ -3,9 +3,9 @@
 import dagster as dg
 import duckdb
 
-from connectors.generate import generate
 from pipelines.assets import RAW_ASSETS, airports, factor_library, landing
 from pipelines.resources import GreenblueResource
+from samples import generate
 
 
 def test_landing_raw_and_factor_assets_materialize(tmp_path, monkeypatch):

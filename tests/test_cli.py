@@ -8,8 +8,8 @@ import sys
 import duckdb
 import pytest
 
-from connectors.generate import generate
 from pipelines.cli import main
+from samples import generate
 from tests.reliability.landing_files import query
 
 

@@ -14,11 +14,11 @@ import openpyxl
 import pytest
 import yaml
 
-from connectors.generate import QUIRKS, generate
-from connectors.generate.oracle_po import FUSION, OTBI
-from connectors.generate.oracle_po import QUIRKS as ORACLE_QUIRKS
-from connectors.generate.sap_me2n import HEADER_DE, HEADER_EN
-from connectors.generate.sap_me2n import QUIRKS as SAP_QUIRKS
+from samples import QUIRKS, generate
+from samples.oracle_po import FUSION, OTBI
+from samples.oracle_po import QUIRKS as ORACLE_QUIRKS
+from samples.sap_me2n import HEADER_DE, HEADER_EN
+from samples.sap_me2n import QUIRKS as SAP_QUIRKS
 
 SAP_ORGS, ORACLE_ORGS = ("UNEP", "UNICEF", "WFP"), ("UNDP", "UNHCR")
 

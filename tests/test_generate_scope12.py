@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from connectors import registry
-from connectors.generate import QUIRKS, generate
+from samples import QUIRKS, generate
 
 DIALECTS = ("fuelcard_csv", "generator_fuel_log_xlsx", "utility_bill_json", "refrigerant_log_csv")
 SCOPE12 = ("fuel", "energy", "refrigerants")

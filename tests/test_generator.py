@@ -18,9 +18,9 @@ import openpyxl
 import pytest
 import yaml
 
-from connectors.generate import QUIRKS, generate
-from connectors.generate.reference import AIRPORT_CITIES, METRO_CODES, UNKNOWN_AIRPORT_CODES
-from connectors.generate.tmc_travel import AIR_HEADER, HOTEL_HEADER, RAIL_HEADER
+from samples import QUIRKS, generate
+from samples.reference import AIRPORT_CITIES, METRO_CODES, UNKNOWN_AIRPORT_CODES
+from samples.tmc_travel import AIR_HEADER, HOTEL_HEADER, RAIL_HEADER
 
 YEAR = 2024
 MONTHS = {
@@ -112,7 +112,7 @@ def test_same_seed_gives_identical_bytes(tmp_path):
     """Also across processes with another hash seed, as two nightly runs would be."""
     generate(tmp_path / "a", orgs=2, rows=300, seed=5, truth=tmp_path / "ta")
     script = (
-        "import sys; from pathlib import Path; from connectors.generate import generate; "
+        "import sys; from pathlib import Path; from samples import generate; "
         "generate(Path(sys.argv[1]), orgs=2, rows=300, seed=5, truth=Path(sys.argv[2]))"
     )
     subprocess.run(
@@ -366,7 +366,7 @@ def test_personal_values_look_real(default_run):
 
 
 def test_itineraries_connect_and_match_great_circle(default_run):
-    from connectors.generate.reference import great_circle_km
+    from samples.reference import great_circle_km
 
     out, _, _ = default_run
     for path in landing_files(out):

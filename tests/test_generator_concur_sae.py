@@ -13,8 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from connectors.generate import QUIRKS, generate
-from connectors.generate.concur_sae import QUIRKS as D3_QUIRKS
+from samples import QUIRKS, generate
+from samples.concur_sae import QUIRKS as D3_QUIRKS
 
 NAME = re.compile(r"extract_CES_SAE_v3_p00[0-9]{5}[a-z0-9]{4}_(\d{14})(_resent)?\.txt")
 

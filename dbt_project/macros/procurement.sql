@@ -82,3 +82,30 @@
 {% macro local_code(column) -%}
     nullif(ltrim(upper(trim({{ column }})), '0'), '')
 {%- endmacro %}
+
+{#
+    Why a procurement line or material group has no spend-based figure, in the order the
+    lookup fails: no UNSPSC code, no crosswalk entry, no spend-based set installed, no factor
+    in the set, no price index for the two years whose price levels convert the factor
+    (`year_a`, `year_b`). WHEN clauses of a CASE; the caller puts its own cases first.
+#}
+{% macro spend_factor_gaps(year_a, year_b) -%}
+    when unspsc_code is null
+                then {{ dbt.concat([
+                    "'no UNSPSC code: category '''", 'category_code',
+                    "''' is neither an 8-digit UNSPSC code nor in local_material_groups.csv'"
+                ]) }}
+            when spend_factor_key is null
+                then {{ dbt.concat(["'UNSPSC '", 'unspsc_code', "' is not in the spend crosswalk'"]) }}
+            when not has_spend_factors then 'no spend-based factor set installed'
+            when matched_factor_id is null
+                then {{ dbt.concat([
+                    "'no factor '''", 'spend_factor_key', "''' in factor set '''",
+                    "'" ~ var('factor_set') ~ "'", "''''"
+                ]) }}
+            when price_ratio is null
+                then {{ dbt.concat([
+                    "'no price index for '", dbt.safe_cast(year_a, dbt.type_string()),
+                    "' or '", dbt.safe_cast(year_b, dbt.type_string())
+                ]) }}
+{%- endmacro %}

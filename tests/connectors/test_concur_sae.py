@@ -771,8 +771,8 @@ def test_no_personal_value_reaches_the_warehouse(warehouse_db):
 def generated(tmp_path_factory) -> tuple[duckdb.DuckDBPyConnection, Path]:
     """Two organisations' agency files and Concur extracts with every D3 quirk raised (the
     generator's other domains are removed: they are not under test here)."""
-    from connectors.generate import generate
-    from connectors.generate.concur_sae import QUIRKS as D3_QUIRKS
+    from samples import generate
+    from samples.concur_sae import QUIRKS as D3_QUIRKS
 
     base = tmp_path_factory.mktemp("generated")
     raised = {name: max(p, 0.3) for name, p in D3_QUIRKS.items()}

@@ -6,12 +6,12 @@ import datetime as dt
 import pytest
 import yaml
 
-from connectors.generate import generate
 from connectors.management import (
     duplicate_completions,
     read_management,
     read_training,
 )
+from samples import generate
 
 ORGS = {"UNEP", "UNDP"}
 GOOD = """

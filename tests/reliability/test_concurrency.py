@@ -178,7 +178,7 @@ def observations(process: subprocess.Popen, out: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory) -> Path:
-    from connectors.generate import generate
+    from samples import generate
 
     root = tmp_path_factory.mktemp("landing")
     generate(root, orgs=2, rows=40, seed=21)
@@ -189,7 +189,7 @@ def landing(tmp_path_factory) -> Path:
 def late_file(tmp_path_factory, landing) -> tuple[Path, str]:
     """A fuel-card file of one of the landing's organizations, generated with another seed,
     and the relative path it arrives at."""
-    from connectors.generate import generate
+    from samples import generate
 
     other = tmp_path_factory.mktemp("later")
     generate(other, orgs=2, rows=40, seed=22)

@@ -24,11 +24,11 @@ import duckdb
 import pytest
 
 from connectors import registry
-from connectors.generate import generate
 from connectors.landing import scan
 from connectors.organizations import load_registry
 from pipelines import library, warehouse
 from pipelines.settings import DBT_PROJECT_DIR
+from samples import generate
 
 pytestmark = pytest.mark.slow
 

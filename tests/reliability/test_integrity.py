@@ -14,7 +14,7 @@ import shutil
 import openpyxl
 import pytest
 
-from connectors.generate import generate
+from samples import generate
 from tests.reliability.landing_files import Run
 
 pytestmark = pytest.mark.slow

@@ -11,12 +11,12 @@ import textwrap
 import dagster as dg
 import pytest
 
-from connectors.generate import generate
 from connectors.landing import scan
 from connectors.organizations import load_registry
 from pipelines import warehouse
 from pipelines.automation import new_landing_files, nightly_schedule
 from pipelines.settings import load_settings
+from samples import generate
 from tests.reliability.landing_files import KEY, ROOT, Run
 
 pytestmark = pytest.mark.slow

@@ -28,9 +28,9 @@ import pytest
 
 from connectors import concur_sae
 from connectors.base import Column, Table, header_key
-from connectors.generate import generate
 from connectors.registry import DIALECTS
 from reliability.landing_files import Run
+from samples import generate
 
 pytestmark = pytest.mark.slow
 

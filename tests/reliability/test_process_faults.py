@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors.generate import generate
 from pipelines import publication, warehouse
+from samples import generate
 
 pytestmark = pytest.mark.slow
 

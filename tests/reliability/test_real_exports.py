@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from connectors.generate import generate
+from samples import generate
 from tests.reliability.landing_files import ROOT, Run
 
 pytestmark = pytest.mark.slow

@@ -17,7 +17,7 @@ import re
 import openpyxl
 import pytest
 
-from connectors.generate import generate
+from samples import generate
 from tests.connectors import d4_files
 from tests.reliability.landing_files import Run, fuelcard_csv, oracle_csv, utility_csv
 

@@ -15,7 +15,7 @@ import shutil
 import pytest
 import yaml
 
-from connectors.generate import generate
+from samples import generate
 from tests.reliability.landing_files import Run
 
 pytestmark = pytest.mark.slow

@@ -18,7 +18,6 @@ import pytest
 
 from connectors import registry
 from connectors.base import RejectedFile
-from connectors.generate import QUIRKS, generate
 from connectors.landing import scan
 from connectors.organizations import load_registry
 from pipelines import warehouse
@@ -45,6 +44,7 @@ from reliability.files import (
     write_registry,
     xlsx_bytes,
 )
+from samples import QUIRKS, generate
 
 
 def name(export: Export) -> str:

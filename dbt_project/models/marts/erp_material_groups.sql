@@ -155,24 +155,7 @@ statused as (
                     "'UNSPSC family '", 'unspsc_family', "' '", "coalesce(category_title, '')",
                     "' is counted from activity data: no spend-based factor'"
                 ]) }}
-            when unspsc_code is null
-                then {{ dbt.concat([
-                    "'no UNSPSC code: category '''", 'category_code',
-                    "''' is neither an 8-digit UNSPSC code nor in local_material_groups.csv'"
-                ]) }}
-            when spend_factor_key is null
-                then {{ dbt.concat(["'UNSPSC '", 'unspsc_code', "' is not in the spend crosswalk'"]) }}
-            when not has_spend_factors then 'no spend-based factor set installed'
-            when matched_factor_id is null
-                then {{ dbt.concat([
-                    "'no factor '''", 'spend_factor_key', "''' in factor set '''",
-                    "'" ~ var('factor_set') ~ "'", "''''"
-                ]) }}
-            when price_ratio is null
-                then {{ dbt.concat([
-                    "'no price index for '", dbt.safe_cast('factor_year', dbt.type_string()),
-                    "' or '", dbt.safe_cast('usd_year', dbt.type_string())
-                ]) }}
+            {{ spend_factor_gaps('factor_year', 'usd_year') }}
         end as status_reason
 
     from priced

@@ -96,24 +96,7 @@ statused as (
             when amount < 0 then 'return or credit line: spend netted, no spend-based emissions'
             when conversion_issue is not null then conversion_issue
             when unspsc_code is null and category_code is null then 'no UNSPSC code: no material group or category'
-            when unspsc_code is null
-                then {{ dbt.concat([
-                    "'no UNSPSC code: category '''", 'category_code',
-                    "''' is neither an 8-digit UNSPSC code nor in local_material_groups.csv'"
-                ]) }}
-            when spend_factor_key is null
-                then {{ dbt.concat(["'UNSPSC '", 'unspsc_code', "' is not in the spend crosswalk'"]) }}
-            when not has_spend_factors then 'no spend-based factor set installed'
-            when matched_factor_id is null
-                then {{ dbt.concat([
-                    "'no factor '''", 'spend_factor_key', "''' in factor set '''",
-                    "'" ~ var('factor_set') ~ "'", "''''"
-                ]) }}
-            when price_ratio is null
-                then {{ dbt.concat([
-                    "'no price index for '", dbt.safe_cast('reporting_year', dbt.type_string()),
-                    "' or '", dbt.safe_cast('factor_year', dbt.type_string())
-                ]) }}
+            {{ spend_factor_gaps('reporting_year', 'factor_year') }}
         end as unmapped_reason
 
     from adjusted

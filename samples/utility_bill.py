@@ -19,9 +19,9 @@ import json
 import random
 from dataclasses import dataclass, replace
 
-from connectors.generate import field_sites
-from connectors.generate.common import Context, DialectWriter, WrittenFile
-from connectors.generate.registry import Org
+from samples import field_sites
+from samples.common import Context, DialectWriter, WrittenFile
+from samples.registry import Org
 
 QUIRKS: dict[str, float] = {
     "republished_new_id": 0.05,

@@ -24,9 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from connectors.generate import reference as ref
-from connectors.generate.common import Context, DialectWriter, WrittenFile
-from connectors.generate.registry import Org
+from samples import reference as ref
+from samples.common import Context, DialectWriter, WrittenFile
+from samples.registry import Org
 
 QUIRKS: dict[str, float] = {
     "quoted_pipes": 0.05,

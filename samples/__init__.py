@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from connectors.generate import (
+from samples import (
     concur_sae,
     fuelcard,
     generator_fuel_log,
@@ -27,8 +27,8 @@ from connectors.generate import (
     tmc_travel,
     utility_bill,
 )
-from connectors.generate.common import Context, DialectWriter, WrittenFile
-from connectors.generate.registry import select, write_registry
+from samples.common import Context, DialectWriter, WrittenFile
+from samples.registry import select, write_registry
 
 WRITERS: tuple[DialectWriter, ...] = (
     tmc_travel.WRITER,

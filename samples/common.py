@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from connectors.generate.registry import Org
+from samples.registry import Org
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ sites of an organisation depend on the seed and its code only.
 import random
 from dataclasses import dataclass
 
-from connectors.generate import reference as ref
-from connectors.generate.registry import Org
+from samples import reference as ref
+from samples.registry import Org
 
 
 @dataclass(frozen=True)

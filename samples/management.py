@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from connectors.generate.registry import Org
+from samples.registry import Org
 
 EVENT_TITLES = {
     "training": "Sustainable procurement for {audience}",

@@ -18,10 +18,10 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from connectors.generate import procurement as proc
-from connectors.generate import xlsx
-from connectors.generate.common import Context, DialectWriter, WrittenFile
-from connectors.generate.registry import Org
+from samples import procurement as proc
+from samples import xlsx
+from samples.common import Context, DialectWriter, WrittenFile
+from samples.registry import Org
 
 QUIRKS: dict[str, float] = {
     "preamble_title_rows": 0.2,

@@ -13,9 +13,9 @@ import io
 import random
 from dataclasses import dataclass
 
-from connectors.generate import field_sites
-from connectors.generate.common import Context, DialectWriter, WrittenFile
-from connectors.generate.registry import Org
+from samples import field_sites
+from samples.common import Context, DialectWriter, WrittenFile
+from samples.registry import Org
 
 QUIRKS: dict[str, float] = {
     "gas_name_variants": 0.3,

@@ -13,7 +13,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from connectors.generate.common import WrittenFile
+from samples.common import WrittenFile
 
 HEADER = (
     "project",

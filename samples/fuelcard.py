@@ -16,9 +16,9 @@ import random
 import zlib
 from dataclasses import dataclass, replace
 
-from connectors.generate import field_sites
-from connectors.generate.common import Context, DialectWriter, WrittenFile
-from connectors.generate.registry import Org
+from samples import field_sites
+from samples.common import Context, DialectWriter, WrittenFile
+from samples.registry import Org
 
 QUIRKS: dict[str, float] = {
     "preamble_until_sentinel": 0.2,

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
-from connectors.generate import field_sites, xlsx
-from connectors.generate.common import Context, DialectWriter, WrittenFile
-from connectors.generate.registry import Org
+from samples import field_sites, xlsx
+from samples.common import Context, DialectWriter, WrittenFile
+from samples.registry import Org
 
 QUIRKS: dict[str, float] = {
     "log_sheet": 0.3,

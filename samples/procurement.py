@@ -21,8 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from connectors.generate.common import Context
-from connectors.generate.registry import Org
+from samples.common import Context
+from samples.registry import Org
 
 CENT = Decimal("0.01")
 

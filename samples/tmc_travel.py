@@ -20,10 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from connectors.generate import reference as ref
-from connectors.generate import xlsx
-from connectors.generate.common import Context, DialectWriter, WrittenFile
-from connectors.generate.registry import Org
+from samples import reference as ref
+from samples import xlsx
+from samples.common import Context, DialectWriter, WrittenFile
+from samples.registry import Org
 
 QUIRKS: dict[str, float] = {
     "city_code_not_airport": 0.1,
