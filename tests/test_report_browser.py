@@ -10,25 +10,16 @@ Needs Debian's `chromium` and `chromium-driver` (CI installs them with
 
 import math
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import duckdb
 import pytest
+from browser import chromium, skip_without_chromium
 from progress_warehouse import published
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-if not (CHROMIUM and DRIVER):
-    pytest.skip(
-        "Debian chromium and chromium-driver are not installed "
-        "(apt-get install -y chromium chromium-driver)",
-        allow_module_level=True,
-    )
+skip_without_chromium()
 
 WIDTH, SCREEN = 1280, 800  # a laptop screen
 MOST_SCREENS = {"index": 5, "org": 7}  # the system page aggregates; detail is per organization
@@ -53,31 +44,8 @@ return out;
 
 @pytest.fixture(scope="module")
 def browser():
-    profile = tempfile.mkdtemp(prefix="greenblue-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        f"--user-data-dir={profile}",
-        f"--window-size={WIDTH},{SCREEN}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = webdriver.ChromeService(executable_path=DRIVER)
-    driver = webdriver.Chrome(options=options, service=service)
-    try:
+    with chromium(WIDTH, SCREEN, console_log=True) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from html import escape
 from pathlib import Path
@@ -25,6 +24,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import requests
+from browser import chromium, skip_without_chromium
 from openpyxl import load_workbook
 from progress_warehouse import HOSTILE_NAME, cli, published
 
@@ -34,8 +34,6 @@ from web.app import WebLinks
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
 OWN, OTHER = "UNEP", "UNDP"
 PASSWORDS = {
     "sec": "secretariat-pass-0001",
@@ -513,31 +511,9 @@ def test_pages_answer_within_300_ms(web):
 
 @pytest.fixture(scope="module")
 def browser():
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    if not (CHROMIUM and DRIVER):
-        pytest.skip("Debian chromium and chromium-driver are not installed")
-    profile = tempfile.mkdtemp(prefix="greenblue-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--window-size=1280,1000",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(DRIVER))
-    try:
+    skip_without_chromium()
+    with chromium(1280, 1000) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def screenshot(driver, path: Path) -> None:
