@@ -168,7 +168,8 @@ def assemble(work_db: Path, target: Path, run_id: str) -> None:
                     f"select * from work.{work_schema}.{table}"
                 )
         # every figure published earlier that a later publication changed (pipelines/history.py)
-        con.execute(f"create view ops.restatements as {history.RESTATEMENTS}")
+        if "published_figures" in tables(con, "ops"):
+            con.execute(f"create view ops.restatements as {history.RESTATEMENTS}")
         con.execute(
             "update ops.runs set status = 'published' where run_id = ?",
             [run_id],

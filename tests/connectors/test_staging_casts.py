@@ -51,7 +51,8 @@ def staging_casts() -> list[tuple[str, str, str]]:
     found = []
     for path in sorted(STAGING.rglob("*.sql")):
         sql = path.read_text(encoding="utf-8")
-        source = re.search(r"source\('raw',\s*'(\w+)'\)", sql)
+        # the raw table a model reads, directly or through the loaded_rows macro
+        source = re.search(r"(?:source\('raw',\s*|loaded_rows\()'(\w+)'\)", sql)
         if source:
             found += [(source.group(1), col, macro) for macro, col in CALL.findall(sql)]
     return found
