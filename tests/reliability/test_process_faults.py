@@ -133,11 +133,13 @@ def work_db(env: dict[str, str]) -> Path:
 @pytest.mark.parametrize(
     ("marker", "sig"),
     [
-        pytest.param("[2/", signal.SIGKILL, id="during-load"),
-        pytest.param("Running dbt command", signal.SIGKILL, id="during-dbt"),
+        # the progress lines `greenblue run` prints (pipelines/progress.py): after the first
+        # dialect's files, while the others load; a tenth into `dbt run`; at publication
+        pytest.param("files loaded (", signal.SIGKILL, id="during-load"),
+        pytest.param("dbt run: models built", signal.SIGKILL, id="during-dbt"),
         pytest.param("writing the served file", signal.SIGKILL, id="during-publication"),
         # SIGTERM to the run alone: its dbt child must not outlive it and hold the database.
-        pytest.param("Running dbt command", signal.SIGTERM, id="terminated-during-dbt"),
+        pytest.param("dbt run: models built", signal.SIGTERM, id="terminated-during-dbt"),
     ],
 )
 def test_killed_run_then_rerun_equals_a_clean_run(tmp_path, landing, clean, marker, sig):
