@@ -104,6 +104,25 @@ def file_rows(
     return rows
 
 
+def tables_in_order() -> list[tuple[str, dict]]:
+    return [
+        ("ops.management_files", FILES),
+        ("ops.management_ems", EMS),
+        ("ops.management_policies", POLICIES),
+        ("ops.management_focal_points", FOCAL_POINTS),
+        ("ops.management_events", EVENTS),
+        ("ops.training_completions", COMPLETIONS),
+    ]
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty management tables until a run reads the files, so that a working database
+    built any way has every table the staging models read."""
+    for name, schema in TABLES:
+        empty = pl.DataFrame([], schema=schema).to_arrow()  # noqa: F841 - read by name below
+        con.execute(f"create table if not exists {name} as select * from empty")
+
+
 def load_management(con: duckdb.DuckDBPyConnection, landing: Path, organizations: set[str]) -> dict:
     """Read every management and training file into the ops tables; the counts, and each
     file that flags an organization (`flagged`)."""
@@ -123,14 +142,9 @@ def load_management(con: duckdb.DuckDBPyConnection, landing: Path, organizations
         for t in training
         for r in t.rows
     ]
-    tables = (
-        ("ops.management_files", file_rows(read, training), FILES),
-        ("ops.management_ems", rows["ems"], EMS),
-        ("ops.management_policies", rows["policies"], POLICIES),
-        ("ops.management_focal_points", rows["focal_points"], FOCAL_POINTS),
-        ("ops.management_events", rows["events"], EVENTS),
-        ("ops.training_completions", completions, COMPLETIONS),
-    )
+    records = (file_rows(read, training), rows["ems"], rows["policies"],
+               rows["focal_points"], rows["events"], completions)  # fmt: skip
+    tables = [(name, found, schema) for (name, schema), found in zip(TABLES, records, strict=True)]
     for name, records, schema in tables:
         replace_table(con, name, pl.DataFrame(records, schema=schema))
     flagged = [
@@ -146,3 +160,6 @@ def load_management(con: duckdb.DuckDBPyConnection, landing: Path, organizations
         "training_rows": len(completions),
         "training_rows_flagged": sum(len(v) for t in training for v in t.problems.values()),
     }
+
+
+TABLES = tables_in_order()

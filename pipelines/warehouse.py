@@ -224,6 +224,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(OPS_DDL)
     for _, table in dialects.raw_tables():
         ensure_raw_table(con, table.name, table.raw_columns)
+    from pipelines import management  # it imports this module's neighbours, not at load time
+
+    management.ensure_tables(con)
 
 
 def ensure_raw_table(con: duckdb.DuckDBPyConnection, name: str, columns: list[str]) -> None:
