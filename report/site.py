@@ -172,7 +172,7 @@ def warm(wh: Warehouse, links: Links | None = None) -> None:
 
 def build(served: Path, out: Path) -> list[Path]:
     """Write index.html, one page per organization and the training lessons
-    (`training/`) into `out`; returns the pages."""
+    (`training/`) into `out`; returns the system and organization pages."""
     wh = Warehouse(served)
     try:
         links = Links()
@@ -183,6 +183,7 @@ def build(served: Path, out: Path) -> list[Path]:
             path = out / org_filename(code)
             path.write_text(org_html(wh, code, links), encoding="utf-8")
             pages.append(path)
-        return pages + lessons.write_pages(out / "training", CSS)
+        lessons.write_pages(out / "training", CSS)
+        return pages
     finally:
         wh.close()
