@@ -47,6 +47,15 @@ COMPLETIONS = {
     "people_trained": pl.Int64,
     "file": pl.String,
 }
+# The ops tables a run fills from the management files and training exports, in load order.
+TABLES = [
+    ("ops.management_files", FILES),
+    ("ops.management_ems", EMS),
+    ("ops.management_policies", POLICIES),
+    ("ops.management_focal_points", FOCAL_POINTS),
+    ("ops.management_events", EVENTS),
+    ("ops.training_completions", COMPLETIONS),
+]
 
 
 def files_in(folder: Path, pattern: str) -> list[Path]:
@@ -104,17 +113,6 @@ def file_rows(
     return rows
 
 
-def tables_in_order() -> list[tuple[str, dict]]:
-    return [
-        ("ops.management_files", FILES),
-        ("ops.management_ems", EMS),
-        ("ops.management_policies", POLICIES),
-        ("ops.management_focal_points", FOCAL_POINTS),
-        ("ops.management_events", EVENTS),
-        ("ops.training_completions", COMPLETIONS),
-    ]
-
-
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Empty management tables until a run reads the files, so that a working database
     built any way has every table the staging models read."""
@@ -160,6 +158,3 @@ def load_management(con: duckdb.DuckDBPyConnection, landing: Path, organizations
         "training_rows": len(completions),
         "training_rows_flagged": sum(len(v) for t in training for v in t.problems.values()),
     }
-
-
-TABLES = tables_in_order()
