@@ -14,7 +14,7 @@ from itertools import groupby
 from report import charts, management
 from report.columns import Hint, table
 from report.sections import (
-    PROCUREMENT_NOTE,
+    PROCUREMENT_COLUMNS,
     Context,
     Section,
     Warehouse,
@@ -25,6 +25,7 @@ from report.sections import (
     grid,
     headline_year,
     meta,
+    procurement_parts,
     reporting_years_join,
     row,
     scope_trend,
@@ -257,22 +258,9 @@ def city_pairs(wh: Warehouse, org: str) -> str:
 
 
 def procurement_section(ctx: Context) -> list[str]:
+    wanted = ["reporting_year", *PROCUREMENT_COLUMNS, "crosswalk_coverage", "top_categories"]
     name = "marts.org_procurement_annual"
-    if not ctx.wh.has(name):
-        return []
-    wanted = [
-        "reporting_year",
-        "spend_usd",
-        "lines",
-        "suppliers",
-        "share_spend_guideline",
-        "share_spend_criteria",
-        "t_co2e_spend_based",
-        "crosswalk_coverage",
-        "top_categories",
-    ]
-    cols, found = select_present(ctx.wh, name, wanted, "where org_code = ?", [ctx.org])
-    return [table(cols, found, "No procurement data."), PROCUREMENT_NOTE]
+    return procurement_parts(ctx.wh, name, wanted, "where org_code = ?", [ctx.org])
 
 
 def offsets_section(ctx: Context) -> list[str]:

@@ -11,7 +11,7 @@ from html import escape
 from report import charts
 from report.columns import table
 from report.sections import (
-    PROCUREMENT_NOTE,
+    PROCUREMENT_COLUMNS,
     Context,
     Section,
     Warehouse,
@@ -21,10 +21,10 @@ from report.sections import (
     linked,
     meta,
     org_link,
+    procurement_parts,
     reporting_years_join,
     row,
     scope_trend,
-    select_present,
     yes_no,
 )
 from report.stories import stories_section
@@ -227,21 +227,8 @@ def travel_section(ctx: Context) -> list[str]:
 
 
 def procurement_section(ctx: Context) -> list[str]:
-    name = "marts.system_procurement_annual"
-    if not ctx.wh.has(name):
-        return []
-    wanted = [
-        "reporting_year",
-        "organizations",
-        "spend_usd",
-        "lines",
-        "suppliers",
-        "share_spend_guideline",
-        "share_spend_criteria",
-        "t_co2e_spend_based",
-        "top_categories",
-    ]
-    return [table(*select_present(ctx.wh, name, wanted)), PROCUREMENT_NOTE]
+    wanted = ["reporting_year", "organizations", *PROCUREMENT_COLUMNS, "top_categories"]
+    return procurement_parts(ctx.wh, "marts.system_procurement_annual", wanted)
 
 
 def offsets_section(ctx: Context) -> list[str]:

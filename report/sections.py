@@ -236,6 +236,28 @@ def select_present(
     return wh.rows(f"select {', '.join(cols)} from {name} {where} order by {order}", params)
 
 
+# Columns both procurement tables show, between the year (and, system-wide, the count of
+# organizations) and what only one of them has.
+PROCUREMENT_COLUMNS = [
+    "spend_usd",
+    "lines",
+    "suppliers",
+    "share_spend_guideline",
+    "share_spend_criteria",
+    "t_co2e_spend_based",
+]
+
+
+def procurement_parts(
+    wh: Warehouse, name: str, wanted: list[str], where: str = "", params: list | None = None
+) -> list[str]:
+    """A procurement mart's table with the note on how spend and shares are computed."""
+    if not wh.has(name):
+        return []
+    cols, found = select_present(wh, name, wanted, where, params)
+    return [table(cols, found, "No procurement data."), PROCUREMENT_NOTE]
+
+
 def held_banner(ctx: Context) -> list[str]:
     """Organizations the last run held: their figures are those of an earlier publication."""
     wh, org = ctx.wh, ctx.org
