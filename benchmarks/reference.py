@@ -26,7 +26,15 @@ from benchmarks.data import SOURCES, Source
 from connectors import registry
 from connectors.landing import sha256_of
 from connectors.organizations import load_registry
-from pipelines import library, management, warehouse
+from pipelines import (
+    database,
+    factor_library,
+    management,
+    manifest,
+    org_registry,
+    reference_data,
+    stories,
+)
 from pipelines.dbt import DBT_EXECUTABLE
 from pipelines.settings import DBT_PROJECT_DIR, apply_offline_env
 
@@ -112,22 +120,22 @@ def run(landing: Path, db: Path, factor_set: str, target: Path) -> dict:
     if db.exists():
         db.unlink()
     started = time.perf_counter()
-    con = warehouse.connect(db)
-    warehouse.ensure_schema(con)
-    library.load_factors(con)
-    library.load_airports(con)
-    library.load_places(con)
-    library.load_currency_rates(con)
+    con = database.connect(db)
+    database.ensure_schema(con)
+    factor_library.load_factors(con)
+    reference_data.load_airports(con)
+    reference_data.load_places(con)
+    reference_data.load_currency_rates(con)
     registry = load_registry(landing / "organizations.yaml")
-    library.load_organizations(con, registry)
-    library.load_success_stories(con, landing / "_system" / "stories", set())
+    org_registry.load_organizations(con, registry)
+    stories.load_success_stories(con, landing / "_system" / "stories", set())
     management.load_management(con, landing, set(registry.organizations))
     rows = 0
     for path in sorted(landing.glob("*/*/*.csv")):
         org, domain = path.parts[-3], path.parts[-2]
         source = next(s for s in SOURCES if s.domain == domain)
         relative = path.relative_to(landing).as_posix()
-        file_id = warehouse.file_id_for(relative, sha256_of(path))
+        file_id = manifest.file_id_for(relative, sha256_of(path))
         table = "oracle_po_lines" if source.dialect == "oracle_po_lines_csv" else None
         table = table or registry.DIALECTS[source.dialect].tables[0].name
         count = con.execute(
@@ -158,7 +166,7 @@ def run(landing: Path, db: Path, factor_set: str, target: Path) -> dict:
 def main() -> None:
     landing, db = Path(sys.argv[1]), Path(sys.argv[2])
     db.parent.mkdir(parents=True, exist_ok=True)
-    timings = run(landing, db, library.current_factor_set(None), db.parent / "dbt-target")
+    timings = run(landing, db, factor_library.current_factor_set(None), db.parent / "dbt-target")
     print(json.dumps(timings))
 
 

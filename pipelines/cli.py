@@ -39,22 +39,15 @@ def record_unchanged(settings, reason: str) -> None:
     """Nothing changed since the last published run: record that, say so, start nothing."""
     import uuid
 
-    from pipelines import library, warehouse
+    from pipelines import database, factor_library, runs
 
     run_id = str(uuid.uuid4())
-    with warehouse.session(settings.work_db) as con:
-        stamp = warehouse.now()
-        con.execute(
-            "insert into ops.runs (run_id, started_at, finished_at, status, factor_set, "
-            "files_new, files_loaded, rows_loaded, rows_quarantined, message) "
-            "values (?, ?, ?, 'unchanged', ?, 0, 0, 0, 0, ?)",
-            [
-                run_id,
-                stamp,
-                stamp,
-                library.current_factor_set(settings.factor_set, workdir=settings.workdir),
-                reason,
-            ],
+    with database.session(settings.work_db) as con:
+        runs.record_unchanged(
+            con,
+            run_id,
+            factor_library.current_factor_set(settings.factor_set, workdir=settings.workdir),
+            reason,
         )
     print(
         f"greenblue run {run_id}: {reason} (0 new files, 0 rows loaded); "
@@ -69,7 +62,7 @@ def execute_run(force: bool = False) -> int:
     `force`, a run whose inputs did not change since the last published run stops at once."""
     apply_offline_env()
     from connectors.organizations import RegistryError, load_registry
-    from pipelines import lifecycle, warehouse
+    from pipelines import database, lifecycle
 
     settings = load_settings()
     settings.key_bytes  # noqa: B018 - refuse to start without the key, before any work
@@ -81,7 +74,7 @@ def execute_run(force: bool = False) -> int:
     started = time.perf_counter()
     with contextlib.ExitStack() as lock:
         try:
-            lock.enter_context(warehouse.run_lock(settings.workdir))
+            lock.enter_context(database.run_lock(settings.workdir))
         except RuntimeError as exc:  # another run holds the lock: refused, nothing touched
             print(f"greenblue: {exc}", file=sys.stderr)
             return 1
@@ -168,11 +161,11 @@ def failed_rows(evaluation) -> object:
 
 def cmd_repseudonymise(args: argparse.Namespace) -> int:
     """Adopt a new pseudonym key: every loaded file is read again by the next run."""
-    from pipelines import lifecycle, warehouse
+    from pipelines import database, lifecycle
 
     settings = load_settings()
     settings.key_bytes  # noqa: B018 - the new key must be set
-    with warehouse.run_lock(settings.workdir):
+    with database.run_lock(settings.workdir):
         files = lifecycle.repseudonymise(settings)
     print(
         f"{files} loaded files will be read again with the new key by the next "
@@ -255,12 +248,12 @@ def cmd_handbook(args: argparse.Namespace) -> int:
 
 def cmd_factors_import(args: argparse.Namespace) -> int:
     """Build an edition from a file the operator provides, on top of the current edition."""
-    from pipelines import editions, factor_imports, warehouse
+    from pipelines import database, editions, factor_imports
 
     settings = load_settings()
     started = time.perf_counter()
     # A run reads which edition is newest several times: no import lands while one runs.
-    with warehouse.run_lock(settings.workdir):
+    with database.run_lock(settings.workdir):
         edition, what = factor_imports.import_edition(
             args.kind,
             Path(args.path),
@@ -295,12 +288,12 @@ def cmd_factors_import(args: argparse.Namespace) -> int:
 
 def cmd_factors_list(args: argparse.Namespace) -> int:
     """Installed editions, oldest first; `*` marks the one a run uses now."""
-    from pipelines import editions, library
+    from pipelines import editions, factor_library
 
     settings = load_settings()
     installed = editions.installed(settings.workdir)
     try:
-        current = library.current_factor_set(settings.factor_set, workdir=settings.workdir)
+        current = factor_library.current_factor_set(settings.factor_set, workdir=settings.workdir)
     except ValueError as exc:
         current = None
         print(f"greenblue: {exc}", file=sys.stderr)

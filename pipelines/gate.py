@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines import warehouse
+from pipelines import database
 
 # How a failing row names its organization, in order of preference.
 ORG_COLUMNS = ("org_code", "_org_code")
@@ -174,7 +174,7 @@ def attribute_dbt_tests_at(
     work_db: Path, manifest: dict[str, Any], run_results: dict[str, Any], run_id: str
 ) -> tuple[dict[str, dict[str | None, list[str]]], list[str]]:
     """Attribute a `dbt test` invocation's failures and record them for this run."""
-    with warehouse.session(work_db) as con:
+    with database.session(work_db) as con:
         failures, warnings = attribute_dbt_tests(con, manifest, run_results)
         con.execute(
             "delete from ops.check_results where run_id = ? and check_name like 'dbt:%'", [run_id]

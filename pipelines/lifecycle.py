@@ -17,7 +17,7 @@ import duckdb
 
 from connectors import registry as dialects
 from connectors.pseudonym import key_fingerprint
-from pipelines import fingerprint, library, publication, warehouse
+from pipelines import database, factor_library, fingerprint, manifest, publication, runs
 from pipelines.settings import ConfigError, Settings, load_settings
 
 
@@ -27,11 +27,12 @@ def skip_reason(settings: Settings, unchanged: bool = True) -> str | None:
         return f"the landing folder {settings.landing} does not exist (GREENBLUE_LANDING)"
     if not settings.orgs.exists():
         return f"the organization registry {settings.orgs} does not exist (GREENBLUE_ORGS)"
-    if not warehouse.lock_is_free(settings.workdir):
+    if not database.lock_is_free(settings.workdir):
         return "another greenblue run is in progress; the change is picked up after it"
     if unchanged:
         last = fingerprint.unchanged_since(
-            settings, library.current_factor_set(settings.factor_set, workdir=settings.workdir)
+            settings,
+            factor_library.current_factor_set(settings.factor_set, workdir=settings.workdir),
         )
         if last is not None:
             return f"nothing new since run {last}: the served warehouse is current"
@@ -49,7 +50,7 @@ def check_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     mine = key_fingerprint(key)
     stored = con.execute("select fingerprint from ops.pseudonym_key").fetchall()
     if not stored:
-        con.execute("insert into ops.pseudonym_key values (?, ?)", [mine, warehouse.now()])
+        con.execute("insert into ops.pseudonym_key values (?, ?)", [mine, database.now()])
         return
     if stored[0][0] != mine:
         raise KeyChanged(
@@ -65,8 +66,8 @@ def repseudonymise(settings: Settings) -> int:
     Pseudonyms cannot be translated from one key to another (that is the point of a keyed
     hash), so the rows are read again from the landing folder: every loaded file must still
     be there, unchanged."""
-    with warehouse.session(settings.work_db) as con:
-        warehouse.ensure_schema(con)
+    with database.session(settings.work_db) as con:
+        database.ensure_schema(con)
         loaded = con.execute(
             "select file_id, relative_path, sha256 from ops.file_manifest "
             "where status = 'loaded' order by relative_path"
@@ -74,7 +75,7 @@ def repseudonymise(settings: Settings) -> int:
         missing = []
         for _, relative, sha in loaded:
             try:
-                if warehouse.sha256_regular(settings.landing / relative) != sha:
+                if manifest.sha256_regular(settings.landing / relative) != sha:
                     missing.append(f"{relative} (changed)")
             except OSError:
                 missing.append(f"{relative} (missing)")
@@ -94,7 +95,7 @@ def repseudonymise(settings: Settings) -> int:
         con.execute("delete from ops.pseudonym_key")
         con.execute(
             "insert into ops.pseudonym_key values (?, ?)",
-            [key_fingerprint(settings.key_bytes), warehouse.now()],
+            [key_fingerprint(settings.key_bytes), database.now()],
         )
         con.execute("commit")
     return len(loaded)
@@ -106,7 +107,7 @@ def begin(
     """Settle unfinished earlier runs, then record this one as running."""
     notes = publication.recover(con, settings.warehouse, run_id)
     check_key(con, settings.key_bytes)
-    warehouse.start_run(con, run_id, factor_set, inputs)
+    runs.start(con, run_id, factor_set, inputs)
     return notes
 
 
@@ -114,8 +115,8 @@ def settle(settings: Settings) -> list[str]:
     """Settle what a killed run left, before deciding whether anything changed."""
     if not settings.work_db.exists():
         return []
-    with warehouse.session(settings.work_db) as con:
-        warehouse.ensure_schema(con)
+    with database.session(settings.work_db) as con:
+        database.ensure_schema(con)
         notes = publication.recover(con, settings.warehouse, run_id="")
         check_key(con, settings.key_bytes)
         return notes
@@ -125,15 +126,12 @@ def record_blocked(settings: Settings, run_id: str, reason: str) -> None:
     """The run published nothing: say why, and drop what it staged for publication."""
     if not settings.work_db.exists():
         return
-    with warehouse.session(settings.work_db) as con:
-        status = con.execute("select status from ops.runs where run_id = ?", [run_id]).fetchall()
-        if not status:  # failed before the run was recorded (a step beside `landing`)
-            warehouse.ensure_schema(con)
-            con.execute(
-                "insert into ops.runs (run_id, started_at, status) values (?, ?, 'running')",
-                [run_id, warehouse.now()],
-            )
-        elif status[0][0] not in ("running", "publishing"):
+    with database.session(settings.work_db) as con:
+        status = runs.status(con, run_id)
+        if status is None:  # failed before the run was recorded (a step beside `landing`)
+            database.ensure_schema(con)
+            runs.start(con, run_id, None, None)
+        elif status not in ("running", "publishing"):
             return
         if publication.current_run(settings.warehouse) == run_id:  # failed after the swap
             publication.mark_published(con, run_id)
@@ -143,7 +141,7 @@ def record_blocked(settings: Settings, run_id: str, reason: str) -> None:
             "this file was blocked before loading it: retried next run' "
             "where status = 'pending'"
         )
-        warehouse.finish_run(con, run_id, "blocked", reason[:4000])
+        runs.finish(con, run_id, "blocked", reason[:4000])
         con.execute("delete from ops.org_publication where run_id = ?", [run_id])
         if "published_figures" in publication.tables(con, "ops"):
             con.execute("delete from ops.published_figures where run_id = ?", [run_id])
@@ -168,7 +166,7 @@ def on_failure(context: dg.HookContext) -> None:
 
 def outcome(work_db, run_id: str) -> tuple[str, str | None, dict[str, str]]:
     """(status, message, {held organization: reason}) of a run, from the working database."""
-    with warehouse.session(work_db) as con:
+    with database.session(work_db) as con:
         rows = con.execute(
             "select status, message from ops.runs where run_id = ?", [run_id]
         ).fetchall()

@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 from connectors import management
-from pipelines.library import replace_table
+from pipelines.database import replace_table
 
 FILES = {
     "file": pl.String,

@@ -27,15 +27,14 @@ folder and the link swapped (each followed by an fsync of the folder); only then
 place and marks any other unfinished run `interrupted`, removing what it staged.
 """
 
-import datetime as dt
 import os
 import shutil
 from pathlib import Path
 
 import duckdb
 
-from pipelines import history
-from pipelines.warehouse import STORAGE_VERSION
+from pipelines import history, runs
+from pipelines.database import STORAGE_VERSION
 
 SERVED_SCHEMAS = ("ops", "factors", "reference")  # copied as they are; marts from the snapshot
 SNAPSHOT_PREFIX = "snapshot_"
@@ -169,11 +168,8 @@ def assemble(work_db: Path, target: Path, run_id: str) -> None:
                 )
         # every figure published earlier that a later publication changed (pipelines/history.py)
         if "published_figures" in tables(con, "ops"):
-            con.execute(f"create view ops.restatements as {history.RESTATEMENTS}")
-        con.execute(
-            "update ops.runs set status = 'published' where run_id = ?",
-            [run_id],
-        )
+            con.execute(f"create view ops.restatements as {history.restatements_sql()}")
+        runs.mark_published(con, run_id)
         con.execute("detach work")
         con.execute("checkpoint")
     finally:
@@ -237,7 +233,7 @@ def publish(work_db: Path, served: Path, run_id: str) -> int:
 
 def mark_published(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     """The served link points at this run's file: only now is the run `published`."""
-    con.execute("update ops.runs set status = 'published' where run_id = ?", [run_id])
+    runs.mark_published(con, run_id)
     drop_snapshots(con, keep=run_id)
 
 
@@ -266,19 +262,10 @@ def recover(con: duckdb.DuckDBPyConnection, served: Path, run_id: str) -> list[s
     ).fetchall()
     for old, status in unfinished:
         if status == "publishing" and old == in_place:
-            con.execute(
-                "update ops.runs set status = 'published', message = coalesce(message, '') || "
-                "? where run_id = ?",
-                [" (publication completed before the process ended)", old],
-            )
+            runs.mark_published(con, old, "(publication completed before the process ended)")
             notes.append(f"run {old}: its file was in place when it ended; recorded published")
         else:
-            con.execute(
-                "update ops.runs set status = 'interrupted', finished_at = coalesce("
-                "finished_at, ?), message = 'the process ended before the run finished; "
-                "nothing of it was published' where run_id = ?",
-                [dt.datetime.now(dt.UTC).replace(tzinfo=None), old],
-            )
+            runs.mark_interrupted(con, old)
             notes.append(f"run {old}: interrupted before publication")
     unpublished = "(select run_id from ops.runs where status <> 'published')"
     for table in ("ops.org_publication", "ops.published_figures"):

@@ -10,7 +10,7 @@ organization blocks the whole publication. Then it stages the publishable marts,
 
 import dagster as dg
 
-from pipelines import checks, gate, history, publication, warehouse
+from pipelines import checks, gate, history, manifest, publication, runs
 from pipelines.dbt import MART_KEYS
 from pipelines.resources import GreenblueResource
 
@@ -38,15 +38,15 @@ class Blocked(dg.Failure):
 def published_warehouse(context: dg.AssetExecutionContext, greenblue: GreenblueResource):
     settings = greenblue.settings()
     run_id = context.run_id
-    with warehouse.session(settings.work_db) as con:
-        waiting = warehouse.wait_pending(con, "its loader did not run: retried next run")
+    with greenblue.database() as con:
+        waiting = manifest.wait_pending(con, "its loader did not run: retried next run")
         yield from checks.reconciliation_checks(con, run_id)
         held, blocking = gate.decide(con, run_id)
     if blocking:
         raise Blocked(
             description="blocked, served warehouse unchanged: " + "; ".join(blocking)[:2000]
         )
-    with warehouse.session(settings.work_db) as con:
+    with greenblue.database() as con:
         orgs = [r[0] for r in con.execute("select org_code from ops.organizations").fetchall()]
         kept = publication.stage(con, run_id, set(held))
         rows = (
@@ -59,16 +59,12 @@ def published_warehouse(context: dg.AssetExecutionContext, greenblue: GreenblueR
             con.execute("insert into ops.org_publication values (?, ?, ?, ?)", row)
         history.record(con, run_id, greenblue.factor_set(), publication.snapshot_schema(run_id))
         message = f"{len(held)} organization(s) held: " + ", ".join(sorted(held)) if held else None
-        warehouse.finish_run(con, run_id, "publishing", message)
-        con.execute(
-            "update ops.runs set orgs_held = ? where run_id = ?",
-            [",".join(sorted(held)) or None, run_id],
-        )
+        runs.finish(con, run_id, "publishing", message, orgs_held=sorted(held))
     for org in sorted(held):
         context.log.warning(f"{org} held, its previous figures stay served: {held[org]}")
     context.log.info(f"writing the served file for run {run_id}")
     size = publication.publish(settings.work_db, settings.warehouse, run_id)
-    with warehouse.session(settings.work_db) as con:
+    with greenblue.database() as con:
         publication.mark_published(con, run_id)
     context.log.info(f"published {settings.warehouse} ({size / 1e6:.1f} MB, {waiting} waiting)")
     yield dg.MaterializeResult(

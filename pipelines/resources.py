@@ -1,10 +1,13 @@
-"""The one resource the assets share: settings read from the environment at run time."""
+"""The one resource the assets share: settings read from the environment at run time, the
+run lock, and the working database as a ready connection."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dagster as dg
+import duckdb
 
-from pipelines import library, warehouse
+from pipelines import database, factor_library
 from pipelines.settings import Settings, load_settings
 
 
@@ -16,7 +19,7 @@ class GreenblueResource(dg.ConfigurableResource):
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext):
-        with warehouse.run_lock(self.settings().workdir):
+        with database.run_lock(self.settings().workdir):
             yield self
 
     def settings(self) -> Settings:
@@ -24,4 +27,12 @@ class GreenblueResource(dg.ConfigurableResource):
 
     def factor_set(self) -> str:
         settings = self.settings()
-        return library.current_factor_set(settings.factor_set, workdir=settings.workdir)
+        return factor_library.current_factor_set(settings.factor_set, workdir=settings.workdir)
+
+    @contextmanager
+    def database(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The working database, its schema in place; closed when the block ends (one writer
+        at a time, so no step keeps it open while another runs)."""
+        with database.session(self.settings().work_db) as con:
+            database.ensure_schema(con)
+            yield con

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pipelines import warehouse
+from pipelines import database, sql
 
 
 def figure(t_co2e: float | None) -> str:
@@ -11,7 +11,7 @@ def figure(t_co2e: float | None) -> str:
 
 
 def print_summary(served: Path, run_id: str, seconds: float, failed_checks: list[str]) -> None:
-    con = warehouse.connect(served, read_only=True)
+    con = database.connect(served, read_only=True)
     try:
         run = con.execute(
             "select status, factor_set, files_new, files_loaded, files_rejected, files_duplicate, "
@@ -26,22 +26,7 @@ def print_summary(served: Path, run_id: str, seconds: float, failed_checks: list
             "select relative_path, message from ops.file_manifest where status = 'waiting' "
             "order by relative_path"
         ).fetchall()
-        orgs = con.execute(
-            """
-            select a.org_code, a.reporting_year,
-                   sum(a.t_co2e) filter (where a.boundary = 'core') as core_t,
-                   sum(a.t_co2e) filter (where a.boundary = 'optional') as optional_t,
-                   sum(a.unmapped_rows) as unmapped,
-                   case when bool_or(y.is_headline_year) then 'headline'
-                        when bool_or(y.is_complete) then 'complete'
-                        else coalesce('partial: ' || max(y.partial_domains), 'partial')
-                   end as year_status,
-                   max(a.headcount) is null as no_headcount
-            from marts.org_emissions_annual as a
-            left join marts.org_reporting_years as y using (org_code, reporting_year)
-            group by 1, 2 order by 1, 2
-            """
-        ).fetchall()
+        orgs = con.execute(sql.read("run_summary_years")).fetchall()
         # rows whose natural key a file loaded by this run delivered again: counted once
         redelivered = con.execute(
             "select r.domain, count(*) from marts.redelivered_rows as r "

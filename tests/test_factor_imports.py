@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from erp_files import check_files_against_marts, check_marts_against_sources
 
-from pipelines import cli, editions, factor_imports, fingerprint, library
+from pipelines import cli, editions, factor_imports, factor_library, fingerprint
 from pipelines.settings import FACTORS_DIR, load_settings
 from tests.reliability.landing_files import Run
 
@@ -27,7 +27,7 @@ needs_files = pytest.mark.skipif(
     not (OWID.is_file() and EPA.is_file()),
     reason=f"the official OWID and EPA files are not in {REFERENCE} (see its SOURCES.md)",
 )
-REPOSITORY_NEWEST = library.current_factor_set(None)  # without imports
+REPOSITORY_NEWEST = factor_library.current_factor_set(None)  # without imports
 
 
 def sha256(path: Path) -> str:
@@ -92,7 +92,7 @@ def test_imports_stack_into_one_edition_named_after_each_file(stacked):
     assert len(spend_rows) == 1016
     assert len(grid_years) == len(official_owid_years()["KEN"]) > 20, "the whole series"
     assert editions.newest(workdir).name == spend.name, "the last import is what runs use"
-    assert library.current_factor_set(None, workdir=workdir) == spend.name
+    assert factor_library.current_factor_set(None, workdir=workdir) == spend.name
 
 
 @needs_files
@@ -190,9 +190,9 @@ def test_factors_list_shows_repository_and_imported_editions(stacked, monkeypatc
 
     code, out, _ = greenblue(monkeypatch, capsys, served, "factors", "list", factor_set=grid.name)
     assert code == 0 and f"* {grid.name}  imported" in out and f"  {spend.name}  imported" in out
-    assert library.current_factor_set(grid.name, workdir=workdir) == grid.name
+    assert factor_library.current_factor_set(grid.name, workdir=workdir) == grid.name
     with pytest.raises(ValueError, match=r"not in factors/factor_sets\.csv nor imported"):
-        library.current_factor_set("un-common-2025.1+owid-grid-00000000", workdir=workdir)
+        factor_library.current_factor_set("un-common-2025.1+owid-grid-00000000", workdir=workdir)
 
 
 @needs_files
@@ -200,7 +200,7 @@ def test_a_run_loads_every_edition_and_the_price_index_of_the_one_in_use(stacked
     workdir, grid, spend = stacked
     con = duckdb.connect(str(tmp_path / "work.duckdb"))
     con.execute("create schema factors")
-    meta = library.load_factors(con, workdir=workdir, factor_set=spend.name)
+    meta = factor_library.load_factors(con, workdir=workdir, factor_set=spend.name)
     assert meta["factor_sets"] == len(editions.installed(workdir))
     (spend_rows,) = con.execute(
         "select count(*) from factors.emission_factors where factor_version = ? "
@@ -221,7 +221,7 @@ def test_a_run_loads_every_edition_and_the_price_index_of_the_one_in_use(stacked
     assert recorded == f"factor_editions/{spend.name}/emission_factors.csv"
 
     # the repository edition in use: its own (empty) index
-    library.load_factors(con, workdir=workdir, factor_set=REPOSITORY_NEWEST)
+    factor_library.load_factors(con, workdir=workdir, factor_set=REPOSITORY_NEWEST)
     assert con.execute("select count(*) from factors.spend_price_index").fetchone() == (0,)
     con.close()
 

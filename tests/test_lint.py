@@ -45,3 +45,20 @@ def test_dbt_unit_tests_sit_at_the_top_level_of_their_file():
     assert not nested, "unit_tests nested under a model (move them to the top level): " + ", ".join(
         nested
     )
+
+
+def test_the_sql_of_the_python_steps_is_sqlfluff_clean():
+    """pipelines/sql/*.sql: plain DuckDB SQL, linted with its own placeholder templater
+    (pipelines/sql/.sqlfluff), so a broken statement fails here rather than in a run."""
+    sqlfluff = Path(sys.executable).with_name("sqlfluff")
+    if not sqlfluff.exists():
+        pytest.skip("sqlfluff is not installed (it comes with the dev extra)")
+    folder = ROOT / "pipelines" / "sql"
+    assert sorted(folder.glob("*.sql")), "no SQL files found"
+    done = subprocess.run(
+        [str(sqlfluff), "lint", "."],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout

@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 
 from pipelines import reconcile
-from pipelines.library import current_factor_set
+from pipelines.factor_library import current_factor_set
 from samples import generate
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,7 @@ import duckdb
 import pytest
 
 from connectors.stories import duplicate_ids, read_story
-from pipelines import library
+from pipelines import reference_data
 
 STORY = b"""
 id: unep-2024-led-retrofit
@@ -27,7 +27,7 @@ def con():
 
 
 def test_currency_rates_are_the_packages_ecb_file_with_its_version(con):
-    meta = library.load_currency_rates(con)
+    meta = reference_data.load_currency_rates(con)
     assert meta["currencies"] == 42 and meta["rates"] > 200_000
     (source,) = con.execute(
         "select source from reference.sources where dataset = 'currency_rates'"
@@ -51,7 +51,7 @@ def test_currency_rates_are_the_packages_ecb_file_with_its_version(con):
         "where currency = 'EUR'"
     ).fetchall()
     assert euro == [(1.0, 1.0)]
-    library.load_airports(con)  # both datasets keep their source row
+    reference_data.load_airports(con)  # both datasets keep their source row
     assert con.execute("select count(*) from reference.sources").fetchone() == (2,)
 
 
@@ -85,7 +85,7 @@ def test_an_id_used_twice_rejects_both_files_and_the_loader_keeps_them(con, tmp_
     stories = [read_story((tmp_path / n).read_bytes(), n, {"UNEP"}) for n in ("a.yaml", "b.yaml")]
     duplicate_ids(stories)
     assert all("used by several files: a.yaml, b.yaml" in s.problems[0] for s in stories)
-    meta = library.load_success_stories(con, tmp_path, {"UNEP"})
+    meta = stories.load_success_stories(con, tmp_path, {"UNEP"})
     assert meta == {"stories": 3, "loaded": 1, "rejected": 2}
     rows = con.execute(
         "select file, status, story_id, unspsc_families, year "

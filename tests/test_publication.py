@@ -10,7 +10,7 @@ import uuid
 import duckdb
 import pytest
 
-from pipelines import publication, warehouse
+from pipelines import database, publication, runs
 
 ANALYST = textwrap.dedent(
     """
@@ -53,15 +53,15 @@ WRITER = textwrap.dedent(
 def build(work, version: int, rows: int) -> str:
     """A working database whose marts hold one table; returns the run staged to publish."""
     run_id = str(uuid.uuid4())
-    con = warehouse.connect(work)
+    con = database.connect(work)
     try:
-        warehouse.ensure_schema(con)
+        database.ensure_schema(con)
         con.execute("create schema if not exists marts")
         con.execute(
             f"create or replace table marts.facts as "
             f"select {version} as version, i as x from range({rows}) t(i)"
         )
-        warehouse.start_run(con, run_id, "test-set")
+        runs.start(con, run_id, "test-set")
         publication.stage(con, run_id, set())
     finally:
         con.close()
@@ -70,7 +70,7 @@ def build(work, version: int, rows: int) -> str:
 
 def publish(work, served, run_id: str) -> None:
     publication.publish(work, served, run_id)
-    con = warehouse.connect(work)
+    con = database.connect(work)
     try:
         publication.mark_published(con, run_id)
     finally:
@@ -186,8 +186,8 @@ LOCKER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from pipelines import warehouse
-    with warehouse.run_lock(Path(sys.argv[1])):
+    from pipelines import database, runs
+    with database.run_lock(Path(sys.argv[1])):
         print("locked", flush=True)
         sys.stdin.readline()
     """
@@ -203,15 +203,15 @@ def test_second_run_is_refused_while_the_lock_is_held(tmp_path):
     )
     try:
         assert holder.stdout.readline().strip() == "locked"
-        assert not warehouse.lock_is_free(tmp_path)
+        assert not database.lock_is_free(tmp_path)
         with (
             pytest.raises(RuntimeError, match="another greenblue run"),
-            warehouse.run_lock(tmp_path),
+            database.run_lock(tmp_path),
         ):
             pass
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
-    assert warehouse.lock_is_free(tmp_path)
-    with warehouse.run_lock(tmp_path), warehouse.run_lock(tmp_path):  # re-entrant in-process
+    assert database.lock_is_free(tmp_path)
+    with database.run_lock(tmp_path), database.run_lock(tmp_path):  # re-entrant in-process
         pass

@@ -13,7 +13,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from pipelines import library
+from pipelines import factor_library
 from pipelines.settings import FACTORS_DIR
 from pipelines.units import UnitConversionError, pint_factor, registry, verify_conversions
 
@@ -91,10 +91,10 @@ def test_gb_has_one_combustion_factor_besides_the_life_cycle_series():
 
 
 def test_the_new_edition_is_published_and_current():
-    sets = {s["factor_set"]: s for s in library.factor_sets()}
+    sets = {s["factor_set"]: s for s in factor_library.factor_sets()}
 
     assert sets["un-common-2025.1"]["file"] == "emission_factors/un-common-2025.1.csv"
-    assert library.current_factor_set(None) == "un-common-2025.1"
+    assert factor_library.current_factor_set(None) == "un-common-2025.1"
 
 
 @pytest.mark.parametrize(
@@ -141,14 +141,14 @@ def test_a_conversion_table_that_drifts_from_pint_stops_the_factor_load(tmp_path
     con.execute("create schema factors")
 
     with pytest.raises(UnitConversionError, match=r"IGAL.*pint gives 4\.54609"):
-        library.load_factors(con, factors)
+        factor_library.load_factors(con, factors)
     assert verify_conversions(FACTORS_DIR / "unit_conversions.csv") > 40
 
 
 def test_lookups_load_into_the_factors_schema(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     con.execute("create schema factors")
-    library.load_factors(con)
+    factor_library.load_factors(con)
 
     names = {
         r[0]

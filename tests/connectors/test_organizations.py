@@ -17,7 +17,7 @@ from connectors import organizations
 from connectors import registry as dialects
 from connectors.landing import scan
 from connectors.organizations import MAX_BYTES, RegistryError, iso_countries, load_registry
-from pipelines import library, warehouse
+from pipelines import database, manifest, org_registry, raw_load
 from tests.reliability.landing_files import refrigerant_csv
 
 UNEP = """\
@@ -380,10 +380,10 @@ def plan(landing: Path, db: Path, run_id: str) -> dict[str, tuple]:
     """Scan and plan the landing folder as the `landing` step does; the manifest by path."""
     path = landing / "organizations.yaml"
     orgs = load_registry(path)
-    with warehouse.session(db) as con:
-        warehouse.ensure_schema(con)
-        library.load_organizations(con, orgs)
-        warehouse.plan(con, scan(landing, path, orgs), run_id, log=lambda _: None)
+    with database.session(db) as con:
+        database.ensure_schema(con)
+        org_registry.load_organizations(con, orgs)
+        manifest.plan(con, scan(landing, path, orgs), run_id, log=lambda _: None)
         rows = con.execute(
             "select relative_path, status, message from ops.file_manifest "
             "where status <> 'superseded' order by all"
@@ -419,12 +419,12 @@ def test_a_held_organizations_new_file_waits_then_is_planned_once_the_entry_is_f
 def test_a_held_organization_keeps_its_last_valid_registry_rows(tmp_path):
     db = tmp_path / "work.duckdb"
     good = registry(tmp_path, UNEP, entry("UNDP"))
-    with warehouse.session(db) as con:
-        warehouse.ensure_schema(con)
-        library.load_organizations(con, load_registry(good))
+    with database.session(db) as con:
+        database.ensure_schema(con)
+        org_registry.load_organizations(con, load_registry(good))
         before = con.execute("select * from ops.organizations order by all").fetchall()
         registry(tmp_path, UNEP.replace("country: KE", "country: [KE]"), entry("UNDP"))
-        meta = library.load_organizations(con, load_registry(good))
+        meta = org_registry.load_organizations(con, load_registry(good))
         after = con.execute("select * from ops.organizations order by all").fetchall()
         targets = con.execute("select org_code, scope from ops.org_targets").fetchall()
         headcount = con.execute("select count(*) from ops.org_headcount").fetchall()
@@ -481,13 +481,13 @@ def test_a_held_organizations_corrected_file_waits_and_its_loaded_version_stays(
     registry(landing, UNEP)
     db = tmp_path / "work.duckdb"
     plan(landing, db, "first")
-    with warehouse.session(db) as con:
-        warehouse.load_pending(con, landing, "refrigerant_log_csv", b"k", "first", print)
+    with database.session(db) as con:
+        raw_load.load_pending(con, landing, "refrigerant_log_csv", b"k", "first", print)
 
     log.write_bytes(refrigerant_csv([{}, {"Equipment ID": "AC-002"}]))  # a corrected version
     registry(landing, UNEP.replace("currency: USD", "currency: usd"))
     held = plan(landing, db, "held")
-    with warehouse.session(db) as con:
+    with database.session(db) as con:
         statuses = con.execute(
             "select status, rows_loaded from ops.file_manifest where relative_path = ? "
             "order by first_seen_at",
@@ -498,8 +498,8 @@ def test_a_held_organizations_corrected_file_waits_and_its_loaded_version_stays(
 
     registry(landing, UNEP)
     plan(landing, db, "fixed")
-    with warehouse.session(db) as con:
-        warehouse.load_pending(con, landing, "refrigerant_log_csv", b"k", "fixed", print)
+    with database.session(db) as con:
+        raw_load.load_pending(con, landing, "refrigerant_log_csv", b"k", "fixed", print)
         statuses = con.execute(
             "select status, rows_loaded from ops.file_manifest where relative_path = ? "
             "order by first_seen_at",

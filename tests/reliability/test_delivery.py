@@ -32,7 +32,7 @@ from connectors import registry
 from connectors.base import RejectedFile
 from connectors.landing import scan
 from connectors.organizations import load_registry
-from pipelines import warehouse
+from pipelines import database, manifest, raw_load
 from reliability.files import (
     CONCUR,
     CSV_EXPORTS,
@@ -100,8 +100,8 @@ class Warehouse:
         self.landing = root / "landing"
         self.db = root / "work.duckdb"
         self.registry = write_registry(self.landing)
-        self.con = warehouse.connect(self.db)
-        warehouse.ensure_schema(self.con)
+        self.con = database.connect(self.db)
+        database.ensure_schema(self.con)
         self.runs = 0
         self.written = 0
 
@@ -114,13 +114,13 @@ class Warehouse:
         stamp = 1_700_000_000_000_000_000 + self.written * 1_000_000_000
         os.utime(path, ns=(stamp, stamp))
 
-    def run(self) -> warehouse.PlanSummary:
+    def run(self) -> manifest.PlanSummary:
         self.runs += 1
         run_id = f"run-{self.runs}"
         files = scan(self.landing, self.registry, load_registry(self.registry))
-        summary = warehouse.plan(self.con, files, run_id, log=lambda _: None)
+        summary = manifest.plan(self.con, files, run_id, log=lambda _: None)
         for dialect in registry.DIALECTS:
-            warehouse.load_pending(self.con, self.landing, dialect, KEY, run_id, lambda _: None)
+            raw_load.load_pending(self.con, self.landing, dialect, KEY, run_id, lambda _: None)
         return summary
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:

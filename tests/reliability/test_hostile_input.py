@@ -36,7 +36,7 @@ from connectors.base import RejectedFile
 from connectors.landing import scan
 from connectors.organizations import load_registry
 from connectors.stories import read_story
-from pipelines import warehouse
+from pipelines import database, manifest, raw_load
 from reliability.landing_files import (
     KEY,
     ROOT,
@@ -79,11 +79,11 @@ def load(landing: Path, db: Path) -> dict[str, tuple[str, str | None]]:
     """Scan, plan and load every dialect as the nightly job does; path -> (status, message)."""
     orgs = landing / "organizations.yaml"
     files = scan(landing, orgs, load_registry(orgs))
-    with warehouse.session(db) as con:
-        warehouse.ensure_schema(con)
-        warehouse.plan(con, files, "hostile", log=lambda _: None)
+    with database.session(db) as con:
+        database.ensure_schema(con)
+        manifest.plan(con, files, "hostile", log=lambda _: None)
         for dialect in registry.DIALECTS:
-            warehouse.load_pending(con, landing, dialect, KEY.encode(), "hostile", lambda _: None)
+            raw_load.load_pending(con, landing, dialect, KEY.encode(), "hostile", lambda _: None)
         rows = con.execute("select relative_path, status, message from ops.file_manifest")
         return {path: (status, message) for path, status, message in rows.fetchall()}
 
@@ -281,17 +281,17 @@ SWAPPED_AFTER_PLANNING = textwrap.dedent(
     from pathlib import Path
     from connectors.landing import scan
     from connectors.organizations import load_registry
-    from pipelines import warehouse
+    from pipelines import database, manifest, org_registry, raw_load
 
     landing, db, pipe = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     orgs = landing / "organizations.yaml"
-    with warehouse.session(db) as con:
-        warehouse.ensure_schema(con)
-        warehouse.plan(con, scan(landing, orgs, load_registry(orgs)), "swap")
+    with database.session(db) as con:
+        database.ensure_schema(con)
+        manifest.plan(con, scan(landing, orgs, load_registry(orgs)), "swap")
         swapped = landing / "UNEP" / "refrigerants" / "log.csv"
         swapped.unlink()
         swapped.symlink_to(pipe)
-        warehouse.load_pending(con, landing, "refrigerant_log_csv", b"key", "swap")
+        raw_load.load_pending(con, landing, "refrigerant_log_csv", b"key", "swap")
     """
 )
 

@@ -26,7 +26,15 @@ import pytest
 from connectors import registry
 from connectors.landing import scan
 from connectors.organizations import load_registry
-from pipelines import library, warehouse
+from pipelines import (
+    database,
+    factor_library,
+    manifest,
+    org_registry,
+    raw_load,
+    reference_data,
+    stories,
+)
 from pipelines.settings import DBT_PROJECT_DIR
 from samples import generate
 
@@ -56,17 +64,17 @@ def load_generated(root: Path) -> duckdb.DuckDBPyConnection:
     landing = root / "landing"
     generate(landing, orgs=1, rows=60, seed=3)
     orgs = landing / "organizations.yaml"
-    con = warehouse.connect(root / "work" / "greenblue.duckdb")
-    warehouse.ensure_schema(con)
-    library.load_factors(con)
-    library.load_airports(con)
-    library.load_places(con)
-    library.load_currency_rates(con)
-    library.load_organizations(con, load_registry(orgs))
-    library.load_success_stories(con, landing / "_system" / "stories", set())
-    warehouse.plan(con, scan(landing, orgs, load_registry(orgs)), "hostile", log=lambda _: None)
+    con = database.connect(root / "work" / "greenblue.duckdb")
+    database.ensure_schema(con)
+    factor_library.load_factors(con)
+    reference_data.load_airports(con)
+    reference_data.load_places(con)
+    reference_data.load_currency_rates(con)
+    org_registry.load_organizations(con, load_registry(orgs))
+    stories.load_success_stories(con, landing / "_system" / "stories", set())
+    manifest.plan(con, scan(landing, orgs, load_registry(orgs)), "hostile", log=lambda _: None)
     for dialect in registry.DIALECTS:
-        warehouse.load_pending(con, landing, dialect, KEY, "hostile", log=lambda _: None)
+        raw_load.load_pending(con, landing, dialect, KEY, "hostile", log=lambda _: None)
     return con
 
 
@@ -121,7 +129,7 @@ def dbt_build(work_db: Path, root: Path) -> list[dict]:
             str(Path(sys.executable).with_name("dbt")), "build",
             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
             "--target-path", str(root / "target"), "--log-path", str(root / "logs"),
-            "--vars", json.dumps({"factor_set": library.current_factor_set(None)}),
+            "--vars", json.dumps({"factor_set": factor_library.current_factor_set(None)}),
             "--exclude", "resource_type:test",
         ],
         env=env, capture_output=True, text=True, timeout=900,

@@ -13,7 +13,7 @@ import pytest
 
 from connectors.landing import scan
 from connectors.organizations import load_registry
-from pipelines import warehouse
+from pipelines import database, manifest, raw_load
 from pipelines.automation import new_landing_files, nightly_schedule
 from pipelines.settings import load_settings
 from samples import generate
@@ -42,11 +42,11 @@ def plan_then(run: Run, change) -> list[tuple]:
     deleted or still being written between planning and loading, made deterministic."""
     settings = load_settings(run.env)
     registry = load_registry(settings.orgs)
-    with warehouse.session(run.work_db) as con:
-        warehouse.plan(con, scan(settings.landing, settings.orgs, registry), "race", print)
+    with database.session(run.work_db) as con:
+        manifest.plan(con, scan(settings.landing, settings.orgs, registry), "race", print)
         change()
         for dialect in ("fuelcard_csv", "generator_fuel_log_xlsx"):
-            warehouse.load_pending(con, settings.landing, dialect, KEY.encode(), "race", print)
+            raw_load.load_pending(con, settings.landing, dialect, KEY.encode(), "race", print)
         return con.execute(
             "select relative_path, status, message from ops.file_manifest "
             "where status in ('waiting', 'pending') order by 1"
@@ -151,8 +151,8 @@ def test_a_run_the_daemon_starts_takes_the_lock_and_records_why_it_was_blocked(p
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from pipelines import warehouse\n"
-            "with warehouse.run_lock(Path(sys.argv[1])):\n"
+            "import sys; from pathlib import Path; from pipelines import database\n"
+            "with database.run_lock(Path(sys.argv[1])):\n"
             "    print('locked', flush=True); sys.stdin.readline()",
             str(run.work_db.parent),
         ],

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import publication, warehouse
+from pipelines import database, publication
 from samples import generate
 
 pytestmark = pytest.mark.slow
@@ -224,7 +224,7 @@ def test_a_run_killed_after_its_swap_is_recorded_published_by_the_next(published
     """The crash window between the link swap and the run's `published` mark: the next run
     finds the link on that run's file and records it published, not interrupted."""
     served = Path(published["GREENBLUE_WAREHOUSE"])
-    con = warehouse.connect(work_db(published))
+    con = database.connect(work_db(published))
     run_id = publication.last_published(con)
     con.execute("update ops.runs set status = 'publishing' where run_id = ?", [run_id])
     con.close()

@@ -3,7 +3,7 @@
 Files in seven dialects (travel-agency CSV, fuel card, SAP ME2N, Oracle PO, Concur SAE,
 utility bill JSON, refrigerant log) are written straight from docs/dialects.md, each data row
 either good or carrying one defect in a known column. Read by the connector
-(`connectors.registry.read`) and loaded into a DuckDB file (`warehouse.plan` +
+(`connectors.registry.read`) and loaded into a DuckDB file (`manifest.plan` +
 `load_pending`), every file keeps these guarantees:
 - rows_in = rows loaded + rows quarantined, and rows_in counts every data row written;
 - every row with a defect is quarantined, with an entry naming the defective column (under
@@ -35,7 +35,7 @@ from connectors import registry
 from connectors.base import Column, Table, header_key
 from connectors.landing import scan
 from connectors.organizations import load_registry
-from pipelines import warehouse
+from pipelines import database, manifest, raw_load
 
 KEY = b"property-test-pseudonym-key"
 ORG = "UNEP"
@@ -922,11 +922,11 @@ def load_landing(root: Path, samples: tuple[Sample, ...]) -> duckdb.DuckDBPyConn
     orgs = landing / "organizations.yaml"
     orgs.write_text(REGISTRY)
     files = scan(landing, orgs, load_registry(orgs))
-    con = warehouse.connect(root / "work" / "greenblue.duckdb")
-    warehouse.ensure_schema(con)
-    warehouse.plan(con, files, "property-run", log=lambda _: None)
+    con = database.connect(root / "work" / "greenblue.duckdb")
+    database.ensure_schema(con)
+    manifest.plan(con, files, "property-run", log=lambda _: None)
     for dialect in registry.DIALECTS:
-        warehouse.load_pending(con, landing, dialect, KEY, "property-run", log=lambda _: None)
+        raw_load.load_pending(con, landing, dialect, KEY, "property-run", log=lambda _: None)
     return con
 
 

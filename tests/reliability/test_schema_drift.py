@@ -20,7 +20,7 @@ from connectors import registry
 from connectors.base import RejectedFile
 from connectors.landing import scan
 from connectors.organizations import load_registry
-from pipelines import warehouse
+from pipelines import database, manifest
 from reliability.files import (
     CONCUR,
     FUELCARD,
@@ -222,9 +222,9 @@ def test_an_ambiguous_file_is_recorded_rejected_with_the_reason(tmp_path):
     registry_file = landing / "organizations.yaml"
     files = scan(landing, registry_file, load_registry(registry_file))
 
-    with warehouse.session(tmp_path / "work.duckdb") as con:
-        warehouse.ensure_schema(con)
-        summary = warehouse.plan(con, files, "run-1", log=lambda _: None)
+    with database.session(tmp_path / "work.duckdb") as con:
+        database.ensure_schema(con)
+        summary = manifest.plan(con, files, "run-1", log=lambda _: None)
         rows = con.execute(
             "select relative_path, status, dialect, message from ops.file_manifest"
         ).fetchall()

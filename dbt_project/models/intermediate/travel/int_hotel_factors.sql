@@ -4,7 +4,7 @@
     2. else the average of its GeoNames continent, `hotel.region.<continent>` (3);
     3. else the global average, `hotel.global` (4).
     The region and global rows are factor rows of the set itself, derived from its country
-    rows when the factor library loads (pipelines/library.py; factors/README.md), so every
+    rows when the factor library loads (pipelines/factor_library.py; factors/README.md), so every
     kg names a factor row and version that exist. London (`hotel.GB-LND`) is chosen by the
     activity models, before this table.
 #}
