@@ -1,7 +1,7 @@
 """The vocabulary every dialect is declared in.
 
 A dialect module declares its tables once (columns, aliases, types, personal fields); the
-raw assets, the dbt sources, the Great Expectations suites and the generator are all derived
+raw assets, the dbt sources, the Great Expectations suites and the sample writer are all derived
 from that declaration, so a new ERP export is one new module, not five edits.
 """
 
@@ -62,7 +62,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Dialect:
-    """An export format: one declaration, one connector, one generator."""
+    """An export format: one declaration, one connector, one sample writer."""
 
     name: str
     domain: str

@@ -1,7 +1,7 @@
 """The dialect registry: every export format greenblue reads, declared once.
 
-The raw Dagster assets, the dbt `raw` sources, the Great Expectations suites and the sample
-generator are all derived from `DIALECTS`; adding an ERP export means adding its module here.
+The raw Dagster assets, the dbt `raw` sources, the Great Expectations suites and the
+sample writer are all derived from `DIALECTS`; adding an ERP export means adding its module here.
 """
 
 import math

@@ -5,7 +5,7 @@ connectors
 are tested against the documents. The same seed gives byte-identical files.
 
 A dialect plugs in by adding its `DialectWriter` to `WRITERS`: its quirk switches join
-`QUIRKS`, and its `write(org, rng, ctx)` is called once per organisation with a random
+`QUIRKS`, and its `write(org, rng, ctx)` is called once per organisation with a random number
 generator of its own, so a new dialect never changes the files of the others.
 """
 

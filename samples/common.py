@@ -66,7 +66,7 @@ class WrittenFile:
 
 @dataclass(frozen=True)
 class DialectWriter:
-    """A dialect's generator: its quirk switches with default probabilities, and the function
+    """A dialect's sample writer: its quirk switches with default probabilities, and the function
     writing one organisation's files for the reporting year."""
 
     dialect: str

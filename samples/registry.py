@@ -13,7 +13,7 @@ import yaml
 
 @dataclass(frozen=True)
 class Org:
-    """One organisation as the generator needs it; `headcount` is the reporting-year figure."""
+    """One organisation as the sample writer needs it; `headcount` is the reporting-year figure."""
 
     code: str
     name: str
