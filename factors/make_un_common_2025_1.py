@@ -25,6 +25,8 @@ import globalwarmingpotentials
 import pint
 from babel.core import get_global
 
+from pipelines.editions import COLUMNS
+
 HERE = Path(__file__).resolve().parent
 BASE = HERE / "emission_factors" / "un-common-2025.csv"
 OUT = HERE / "emission_factors" / "un-common-2025.1.csv"
@@ -51,21 +53,6 @@ GRID_SOURCE = (
     "based on Ember Yearly Electricity Data and the Energy Institute Statistical Review of "
     f"World Energy), as packaged in the codecarbon Python package {CODECARBON_VERSION} "
     "(codecarbon/data/private_infra/global_energy_mix.json)"
-)
-COLUMNS = (
-    "factor_id",
-    "factor_key",
-    "factor_version",
-    "activity_type",
-    "unit",
-    "kg_co2e_per_unit",
-    "gwp_set",
-    "source",
-    "source_edition",
-    "source_id",
-    "valid_from",
-    "valid_to",
-    "notes",
 )
 
 UNITS = pint.UnitRegistry(non_int_type=Decimal)

@@ -23,6 +23,23 @@ from pathlib import Path
 
 from pipelines.settings import FACTORS_DIR, ConfigError
 
+# The columns of every factor-set edition file, in order.
+COLUMNS = (
+    "factor_id",
+    "factor_key",
+    "factor_version",
+    "activity_type",
+    "unit",
+    "kg_co2e_per_unit",
+    "gwp_set",
+    "source",
+    "source_edition",
+    "source_id",
+    "valid_from",
+    "valid_to",
+    "notes",
+)
+
 EDITIONS_FOLDER = "factor_editions"
 FACTORS_FILE = "emission_factors.csv"
 PRICE_INDEX_FILE = "spend_price_index.csv"

@@ -41,23 +41,9 @@ from pathlib import Path
 from babel.core import get_global
 
 from pipelines import editions
+from pipelines.editions import COLUMNS
 from pipelines.settings import FACTORS_DIR, ConfigError
 
-COLUMNS = (
-    "factor_id",
-    "factor_key",
-    "factor_version",
-    "activity_type",
-    "unit",
-    "kg_co2e_per_unit",
-    "gwp_set",
-    "source",
-    "source_edition",
-    "source_id",
-    "valid_from",
-    "valid_to",
-    "notes",
-)
 PRICE_INDEX_COLUMNS = ("year", "index_value", "source")
 
 
