@@ -109,3 +109,34 @@
                     "' or '", dbt.safe_cast(year_b, dbt.type_string())
                 ]) }}
 {%- endmacro %}
+
+{#
+    The spend-based lookup both the lines (int_procurement_spend_emissions) and the material
+    groups of the ERP write-back (erp_material_groups) price with, so the two cannot drift:
+    CTEs `spend_factors` (the factor set's spend-based factors with `factor_year`, the
+    dollar year their unit `usd_<year>` names; NULL for a unit `USD`), `price_index` and
+    `spend_factors_installed` (`has_spend_factors`: whether the set holds any).
+#}
+{% macro spend_factor_ctes() -%}
+spend_factors as (
+
+    select
+        *,
+        cast(regexp_extract(unit, '^usd_([0-9]{4})$', 1) as {{ dbt.type_int() }}) as factor_year
+    from {{ ref('stg_factors__emission_factors') }}
+    where activity_type in ('purchased_goods', 'purchased_services', 'capital_goods')
+
+),
+
+price_index as (
+
+    select * from {{ ref('stg_factors__spend_price_index') }}
+
+),
+
+spend_factors_installed as (
+
+    select count(*) > 0 as has_spend_factors from spend_factors
+
+)
+{%- endmacro %}

@@ -24,18 +24,7 @@ lines as (
 
 ),
 
-factors as (
-
-    select * from {{ ref('stg_factors__emission_factors') }}
-    where activity_type in ('purchased_goods', 'purchased_services', 'capital_goods')
-
-),
-
-price_index as (
-
-    select * from {{ ref('stg_factors__spend_price_index') }}
-
-),
+{{ spend_factor_ctes() }},
 
 guidelines as (
 
@@ -43,11 +32,9 @@ guidelines as (
 
 ),
 
-installed as (
+newest_index as (
 
-    select
-        (select count(*) from factors) > 0 as has_spend_factors,
-        (select max(price_year) from price_index) as newest_index_year
+    select max(price_year) as newest_index_year from price_index
 
 ),
 
@@ -105,16 +92,17 @@ factored as (
 
     select
         grouped.*,
-        installed.has_spend_factors,
-        factors.factor_id as matched_factor_id,
-        factors.kg_co2e_per_unit,
-        cast(regexp_extract(factors.unit, '^usd_([0-9]{4})$', 1) as {{ dbt.type_int() }}) as factor_year,
-        installed.newest_index_year
+        spend_factors_installed.has_spend_factors,
+        spend_factors.factor_id as matched_factor_id,
+        spend_factors.kg_co2e_per_unit,
+        spend_factors.factor_year,
+        newest_index.newest_index_year
 
     from grouped
-    cross join installed
-    left join factors
-        on grouped.spend_factor_key = factors.factor_key
+    cross join spend_factors_installed
+    cross join newest_index
+    left join spend_factors
+        on grouped.spend_factor_key = spend_factors.factor_key
 
 ),
 

@@ -20,39 +20,22 @@ lines as (
 
 ),
 
-factors as (
-
-    select * from {{ ref('stg_factors__emission_factors') }}
-    where activity_type in ('purchased_goods', 'purchased_services', 'capital_goods')
-
-),
-
-price_index as (
-
-    select * from {{ ref('stg_factors__spend_price_index') }}
-
-),
-
-installed as (
-
-    select count(*) > 0 as has_spend_factors from factors
-
-),
+{{ spend_factor_ctes() }},
 
 matched as (
 
     select
         lines.*,
-        factors.factor_id as matched_factor_id,
-        factors.unit as factor_unit,
-        factors.kg_co2e_per_unit,
-        cast(regexp_extract(factors.unit, '^usd_([0-9]{4})$', 1) as {{ dbt.type_int() }}) as factor_year,
-        installed.has_spend_factors
+        spend_factors.factor_id as matched_factor_id,
+        spend_factors.unit as factor_unit,
+        spend_factors.kg_co2e_per_unit,
+        spend_factors.factor_year,
+        spend_factors_installed.has_spend_factors
 
     from lines
-    cross join installed
-    left join factors
-        on lines.spend_factor_key = factors.factor_key
+    cross join spend_factors_installed
+    left join spend_factors
+        on lines.spend_factor_key = spend_factors.factor_key
 
 ),
 
