@@ -13,23 +13,13 @@ spaces removed) before it is pseudonymised, so `[7002051006629890645]` and
 `card_number_check`.
 """
 
-import csv
 import dataclasses
-import io
 import re
 
 import polars as pl
 
 from connectors.base import Column, Dialect, Table
-from connectors.tabular import (
-    HEADER_SEARCH_ROWS,
-    decode,
-    find_header,
-    head,
-    missing_message,
-    read_csv_text,
-    sniff_delimiter,
-)
+from connectors.tabular import csv_header_problem, read_csv_text
 from connectors.validate import TableResult, validate
 
 TRANSACTIONS = Table(
@@ -95,19 +85,10 @@ _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+\d+$", re.IGNORECASE)
 _CARD_NOISE = re.compile(r"[\[\]\s-]")
 
 
-def head_rows(data: bytes) -> list[list[str]]:
-    text, _ = decode(head(data))
-    lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
-    return list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sniff_delimiter(lines)))
-
-
 def detect(data: bytes, suffix: str) -> str | None:
     if suffix not in DIALECT.extensions:
         return f"{DIALECT.name} reads .csv or .txt, not {suffix}"
-    rows = head_rows(data)
-    return (
-        None if find_header(rows, TRANSACTIONS) is not None else missing_message(rows, TRANSACTIONS)
-    )
+    return csv_header_problem(data, TRANSACTIONS)
 
 
 def decimal_separator(frame: pl.DataFrame) -> str:

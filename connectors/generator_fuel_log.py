@@ -13,7 +13,6 @@ month). People type into these sheets, so:
 - the office, generator id and capacity from the title rows are repeated on every row.
 """
 
-import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -34,7 +33,7 @@ from connectors.tabular import (
     missing_message,
     open_workbook,
 )
-from connectors.validate import TableResult, empty_quarantine, validate
+from connectors.validate import TableResult, empty_quarantine, validate, with_quarantined
 
 LOG = Table(
     name="generator_fuel_log",
@@ -170,13 +169,7 @@ def quantity_problems(result: TableResult, typed: dict[int, str], sheet: str) ->
             )
     if not entries:
         return result
-    bad = [e["source_row"] for e in entries]
-    extra = pl.DataFrame(entries, schema=empty_quarantine().schema)
-    return dataclasses.replace(
-        result,
-        rows=result.rows.filter(~pl.col("_source_row").is_in(bad)),
-        quarantine=pl.concat([result.quarantine, extra]),
-    )
+    return with_quarantined(result, pl.DataFrame(entries, schema=empty_quarantine().schema))
 
 
 def quantity_problem(text: str | None, numeric_cell: bool) -> str | None:

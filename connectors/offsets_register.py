@@ -8,22 +8,11 @@ residual emissions the block is bought to offset (the pooled-offsets policy in
 quarantined: a tonne that cannot be named by its serial cannot be allocated.
 """
 
-import csv
-import io
-
 import polars as pl
 
 from connectors.base import Column, Dialect, Table
-from connectors.tabular import (
-    HEADER_SEARCH_ROWS,
-    decode,
-    find_header,
-    head,
-    missing_message,
-    read_csv_text,
-    sniff_delimiter,
-)
-from connectors.validate import TableResult, validate
+from connectors.tabular import csv_header_problem, read_csv_text
+from connectors.validate import TableResult, validate, with_quarantined
 
 PURCHASES = Table(
     name="offsets_register",
@@ -61,10 +50,7 @@ def detect(data: bytes, suffix: str) -> str | None:
     """None when the file is an offsets register, else what it lacks."""
     if suffix != ".csv":
         return f"{DIALECT.name} reads .csv, not {suffix}"
-    text, _ = decode(head(data))
-    lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
-    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sniff_delimiter(lines)))
-    return None if find_header(rows, PURCHASES) is not None else missing_message(rows, PURCHASES)
+    return csv_header_problem(data, PURCHASES)
 
 
 def range_problems(rows: pl.DataFrame) -> pl.DataFrame:
@@ -100,8 +86,4 @@ def range_problems(rows: pl.DataFrame) -> pl.DataFrame:
 
 def read(data: bytes, suffix: str, key: bytes) -> list[TableResult]:
     result = validate(read_csv_text(data, PURCHASES), PURCHASES, DIALECT, key)
-    bad = range_problems(result.rows)
-    if bad.height:
-        result.rows = result.rows.filter(~pl.col("_source_row").is_in(bad["source_row"].implode()))
-        result.quarantine = pl.concat([result.quarantine, bad.cast(result.quarantine.schema)])
-    return [result]
+    return [with_quarantined(result, range_problems(result.rows))]

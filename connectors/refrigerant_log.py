@@ -9,22 +9,11 @@ which makes the row ambiguous and sends it to quarantine. Technician names and c
 numbers are pseudonymised.
 """
 
-import csv
-import io
-
 import polars as pl
 
 from connectors.base import Column, Dialect, Table
-from connectors.tabular import (
-    HEADER_SEARCH_ROWS,
-    decode,
-    find_header,
-    head,
-    missing_message,
-    read_csv_text,
-    sniff_delimiter,
-)
-from connectors.validate import TableResult, empty_quarantine, validate
+from connectors.tabular import csv_header_problem, read_csv_text
+from connectors.validate import TableResult, validate, with_quarantined
 
 SERVICE_TYPES = ("INSTALLATION", "TOP-UP", "LEAK REPAIR", "RECOVERY", "DISPOSAL", "LEAK CHECK")
 
@@ -68,10 +57,7 @@ DIALECT = Dialect(
 def detect(data: bytes, suffix: str) -> str | None:
     if suffix != ".csv":
         return f"{DIALECT.name} reads .csv, not {suffix}"
-    text, _ = decode(head(data))
-    lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
-    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sniff_delimiter(lines)))
-    return None if find_header(rows, SERVICES) is not None else missing_message(rows, SERVICES)
+    return csv_header_problem(data, SERVICES)
 
 
 def ambiguous_recovery(rows: pl.DataFrame) -> pl.DataFrame:
@@ -92,17 +78,4 @@ def ambiguous_recovery(rows: pl.DataFrame) -> pl.DataFrame:
 
 def read(data: bytes, suffix: str, key: bytes) -> list[TableResult]:
     result = validate(read_csv_text(data, SERVICES), SERVICES, DIALECT, key)
-    extra = ambiguous_recovery(result.rows)
-    if extra.is_empty():
-        return [result]
-    bad = extra.get_column("source_row").implode()
-    return [
-        TableResult(
-            table=SERVICES,
-            rows=result.rows.filter(~pl.col("_source_row").is_in(bad)),
-            quarantine=pl.concat([result.quarantine, extra.cast(empty_quarantine().schema)]),
-            rows_in=result.rows_in,
-            rows_skipped=result.rows_skipped,
-            notes=result.notes,
-        )
-    ]
+    return [with_quarantined(result, ambiguous_recovery(result.rows))]

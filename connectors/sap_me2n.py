@@ -60,7 +60,7 @@ from connectors.tabular import (
     open_workbook,
     sheet_rows,
 )
-from connectors.validate import TableResult, validate
+from connectors.validate import TableResult, validate, with_quarantined
 
 LANGUAGES = ("de", "en", "es", "technical")
 DECIMAL_COMMA_PATTERN = r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?-?$"
@@ -457,11 +457,7 @@ def read(data: bytes, suffix: str, key: bytes) -> list[TableResult]:
     if suffix != ".xlsx" and (cut := cut_short(data, rows, header_index)) is not None:
         result = quarantine_cut_short(result, cut, header, len(rows[-1]))
     if table is ITEMS:
-        mismatches = value_mismatches(result, separator)
-        if mismatches.height:
-            bad = mismatches.get_column("source_row").implode()
-            result.rows = result.rows.filter(~pl.col("_source_row").is_in(bad))
-            result.quarantine = pl.concat([result.quarantine, mismatches])
+        result = with_quarantined(result, value_mismatches(result, separator))
         result.rows = result.rows.with_columns(
             pl.lit(lang).alias("export_language"),
             pl.lit(separator).alias("export_decimal_separator"),

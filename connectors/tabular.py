@@ -102,15 +102,27 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
+def head_rows(text: str) -> tuple[list[list[str]], str]:
+    """The first rows of a delimited text, where its header is looked for, and its delimiter."""
+    lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+    delimiter = sniff_delimiter(lines)
+    return list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)), delimiter
+
+
+def csv_header_problem(data: bytes, table: Table) -> str | None:
+    """None when a delimited file's first rows hold the table's header, else what they lack
+    (a dialect's `detect` for its delimited files)."""
+    rows, _ = head_rows(decode(head(data))[0])
+    return None if find_header(rows, table) is not None else missing_message(rows, table)
+
+
 def read_csv_text(data: bytes, table: Table) -> TextTable:
     """A delimited file as a text frame, starting after its header row."""
     text, encoding = decode(data)
-    head_lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
-    delimiter = sniff_delimiter(head_lines)
-    head_rows = list(csv.reader(io.StringIO("\n".join(head_lines)), delimiter=delimiter))
-    index = find_header(head_rows, table)
+    first_rows, delimiter = head_rows(text)
+    index = find_header(first_rows, table)
     if index is None:
-        raise RejectedFile(missing_message(head_rows, table))
+        raise RejectedFile(missing_message(first_rows, table))
     body = text.split("\n", index)[index] if index else text
     frame = pl.read_csv(
         io.BytesIO(body.encode("utf-8")),

@@ -6,23 +6,19 @@ text in raw; staging casts them. The agency's own CO2 columns are kept for the
 reconciliation view only, never used as the headline figure.
 """
 
-import csv
-import io
 from itertools import islice
 
 from connectors.base import Column, Dialect, RejectedFile, Table
 from connectors.tabular import (
     HEADER_SEARCH_ROWS,
-    decode,
+    csv_header_problem,
     find_header,
-    head,
     header_matches,
     missing_message,
     open_workbook,
     read_csv_text,
     read_sheet,
     sheet_rows,
-    sniff_delimiter,
 )
 from connectors.validate import TableResult, validate
 
@@ -175,10 +171,7 @@ def nearest_sheet_message(workbook) -> str:
 def detect(data: bytes, suffix: str) -> str | None:
     """None when the file is this dialect, else what it lacks (for the rejection message)."""
     if suffix == ".csv":
-        text, _ = decode(head(data))
-        lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
-        rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sniff_delimiter(lines)))
-        return None if find_header(rows, AIR) is not None else missing_message(rows, AIR)
+        return csv_header_problem(data, AIR)
     if suffix == ".xlsx":
         workbook = open_workbook(data)
         try:

@@ -16,8 +16,6 @@ REPLACE adjustment, a re-published statement, an estimate followed by a catch-up
 decided in the dbt models, from all files together.
 """
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -26,17 +24,8 @@ import polars as pl
 
 from connectors.base import Column, Dialect, RejectedFile, Table
 from connectors.erp_text import with_every_column
-from connectors.tabular import (
-    HEADER_SEARCH_ROWS,
-    TextTable,
-    decode,
-    find_header,
-    head,
-    missing_message,
-    read_csv_text,
-    sniff_delimiter,
-)
-from connectors.validate import TableResult, empty_quarantine, validate
+from connectors.tabular import TextTable, csv_header_problem, decode, read_csv_text
+from connectors.validate import TableResult, empty_quarantine, validate, with_quarantined
 
 CONSUMPTION_UNITS = ("KWH", "MWH", "M3", "THERM")
 DEMAND_UNITS = ("KW", "KVA", "KVAH")
@@ -296,20 +285,6 @@ def period_problems(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def with_extra_quarantine(result: TableResult, extra: pl.DataFrame) -> TableResult:
-    if extra.is_empty():
-        return result
-    bad = extra.get_column("source_row").implode()
-    return TableResult(
-        table=result.table,
-        rows=result.rows.filter(~pl.col("_source_row").is_in(bad)),
-        quarantine=pl.concat([result.quarantine, extra.cast(empty_quarantine().schema)]),
-        rows_in=result.rows_in,
-        rows_skipped=result.rows_skipped,
-        notes=result.notes,
-    )
-
-
 def detect(data: bytes, suffix: str) -> str | None:
     if suffix == ".json":
         try:
@@ -319,10 +294,7 @@ def detect(data: bytes, suffix: str) -> str | None:
         missing = [k for k in TOP_LEVEL_KEYS if k not in document]
         return None if not missing else f"JSON without top-level {', '.join(missing)}"
     if suffix == ".csv":
-        text, _ = decode(head(data))
-        lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
-        rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=sniff_delimiter(lines)))
-        return None if find_header(rows, METERS) is not None else missing_message(rows, METERS)
+        return csv_header_problem(data, METERS)
     return f"{DIALECT.name} reads .json or .csv, not {suffix}"
 
 
@@ -349,5 +321,5 @@ def read(data: bytes, suffix: str, key: bytes) -> list[TableResult]:
             ],
             schema=empty_quarantine().schema,
         )
-        result = with_extra_quarantine(result, extra)
-    return [with_extra_quarantine(result, period_problems(result.rows))]
+        result = with_quarantined(result, extra)
+    return [with_quarantined(result, period_problems(result.rows))]

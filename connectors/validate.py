@@ -5,6 +5,7 @@ or quarantined, with a reason a focal point can act on. Staging casts again with
 formats.
 """
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -40,6 +41,19 @@ class TableResult:
 
 def empty_quarantine() -> pl.DataFrame:
     return pl.DataFrame(schema=QUARANTINE_SCHEMA)
+
+
+def with_quarantined(result: TableResult, extra: pl.DataFrame) -> TableResult:
+    """The result with the rows that `extra` (quarantine entries a dialect's own checks
+    found after `validate`) names by `source_row` moved from its rows to its quarantine."""
+    if extra.is_empty():
+        return result
+    bad = extra.get_column("source_row").implode()
+    return dataclasses.replace(
+        result,
+        rows=result.rows.filter(~pl.col("_source_row").is_in(bad)),
+        quarantine=pl.concat([result.quarantine, extra.cast(QUARANTINE_SCHEMA)]),
+    )
 
 
 def blank(col: str) -> pl.Expr:
