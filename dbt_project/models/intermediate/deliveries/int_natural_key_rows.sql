@@ -13,109 +13,35 @@
     - energy: a meter's billing period (meter or account, period start and end):
       int_utility_meter_fates.
 #}
+{#- (domain, source_table: a column of the fates model or a literal, fates model) -#}
+{%- set fates_models = [
+    ('travel', 'source_table', 'int_travel_ticket_row_fates'),
+    ('travel', "'tmc_hotel'", 'int_hotel_stays'),
+    ('fuel', "'fuelcard_transactions'", 'int_fuelcard_lines'),
+    ('procurement', 'source_table', 'int_procurement_line_fates'),
+    ('energy', "'utility_bill_meters'", 'int_utility_meter_fates'),
+] -%}
+
 with
-
-ticket_rows as (
-
-    select
-        'travel' as domain,
-        source_table,
-        org_code,
-        source_row_key,
-        source_file_id,
-        source_sheet,
-        source_row,
-        natural_key,
-        fate,
-        superseded_by_file_id
-
-    from {{ ref('int_travel_ticket_row_fates') }}
-
-),
-
-hotel_rows as (
-
-    select
-        'travel' as domain,
-        'tmc_hotel' as source_table,
-        org_code,
-        source_row_key,
-        source_file_id,
-        source_sheet,
-        source_row,
-        natural_key,
-        fate,
-        superseded_by_file_id
-
-    from {{ ref('int_hotel_stays') }}
-
-),
-
-fuelcard_rows as (
-
-    select
-        'fuel' as domain,
-        'fuelcard_transactions' as source_table,
-        org_code,
-        source_row_key,
-        source_file_id,
-        source_sheet,
-        source_row,
-        natural_key,
-        fate,
-        superseded_by_file_id
-
-    from {{ ref('int_fuelcard_lines') }}
-
-),
-
-procurement_rows as (
-
-    select
-        'procurement' as domain,
-        source_table,
-        org_code,
-        source_row_key,
-        source_file_id,
-        source_sheet,
-        source_row,
-        natural_key,
-        fate,
-        superseded_by_file_id
-
-    from {{ ref('int_procurement_line_fates') }}
-
-),
-
-utility_rows as (
-
-    select
-        'energy' as domain,
-        'utility_bill_meters' as source_table,
-        org_code,
-        source_row_key,
-        source_file_id,
-        source_sheet,
-        source_row,
-        natural_key,
-        fate,
-        superseded_by_file_id
-
-    from {{ ref('int_utility_meter_fates') }}
-
-),
 
 final as (
 
-    select * from ticket_rows
-    union all
-    select * from hotel_rows
-    union all
-    select * from fuelcard_rows
-    union all
-    select * from procurement_rows
-    union all
-    select * from utility_rows
+    {% for domain, source_table, model_name in fates_models -%}
+        select
+            '{{ domain }}' as domain,
+            {{ source_table }} as source_table,
+            org_code,
+            source_row_key,
+            source_file_id,
+            source_sheet,
+            source_row,
+            natural_key,
+            fate,
+            superseded_by_file_id
+
+        from {{ ref(model_name) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 )
 
