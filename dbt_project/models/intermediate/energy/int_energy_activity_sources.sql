@@ -28,36 +28,23 @@ meters as (
 
 final as (
 
-    select
-        activities.emission_id,
-        'utility_bill_meters' as source_table,
-        meters.source_file_id,
-        meters.source_sheet as sheet,
-        meters.source_row,
-        cast(meters.quantity_converted * activities.year_share as {{ type_double() }}) as quantity_signed,
-        'activity' as contribution
+    {% for meter_key, contribution in [('source_row_key', 'activity'), ('netted_into_row_key', 'netted')] -%}
+        select
+            activities.emission_id,
+            'utility_bill_meters' as source_table,
+            meters.source_file_id,
+            meters.source_sheet as sheet,
+            meters.source_row,
+            cast(meters.quantity_converted * activities.year_share as {{ type_double() }}) as quantity_signed,
+            '{{ contribution }}' as contribution
 
-    from activities
-    inner join meters
-        on activities.source_row_key = meters.source_row_key
+        from activities
+        inner join meters
+            on activities.source_row_key = meters.{{ meter_key }}
+        {% if contribution == 'netted' %}where meters.fate = 'netted'{% endif %}
 
-    union all
-
-    select
-        activities.emission_id,
-        'utility_bill_meters' as source_table,
-        meters.source_file_id,
-        meters.source_sheet as sheet,
-        meters.source_row,
-        cast(meters.quantity_converted * activities.year_share as {{ type_double() }}) as quantity_signed,
-        'netted' as contribution
-
-    from activities
-    inner join meters
-        on activities.source_row_key = meters.netted_into_row_key
-    where meters.fate = 'netted'
-
-    union all
+        union all
+    {% endfor %}
 
     select
         activities.emission_id,
@@ -65,7 +52,7 @@ final as (
         meters.source_file_id,
         meters.source_sheet as sheet,
         meters.source_row,
-        case when activities.quantity is not null then cast(0 as {{ type_double() }}) end as quantity_signed,
+        {{ adds_nothing('activities.quantity') }} as quantity_signed,
         case when meters.fate = 'superseded' then 'superseded' else 'duplicate' end as contribution
 
     from activities

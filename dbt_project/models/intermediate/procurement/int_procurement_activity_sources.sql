@@ -21,16 +21,7 @@ fates as (
 
 creating_rows as (
 
-    select
-        emission_id,
-        source_table,
-        source_file_id,
-        source_sheet as sheet,
-        source_row,
-        quantity as quantity_signed,
-        'activity' as contribution
-
-    from activities
+    {{ activity_rows('activities') }}
 
 ),
 
@@ -42,7 +33,7 @@ repeated_rows as (
         fates.source_file_id,
         fates.source_sheet as sheet,
         fates.source_row,
-        case when activities.quantity is not null then cast(0 as {{ type_double() }}) end as quantity_signed,
+        {{ adds_nothing('activities.quantity') }} as quantity_signed,
         case when fates.fate = 'superseded' then 'superseded' else 'duplicate' end as contribution
 
     from fates

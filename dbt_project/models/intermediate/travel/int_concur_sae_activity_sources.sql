@@ -46,9 +46,7 @@ final as (
         line_fates.source_file_id,
         line_fates.source_sheet as sheet,
         line_fates.source_row,
-        case
-            when activities.quantity is not null then cast(0 as {{ type_double() }})
-        end as quantity_signed,
+        {{ adds_nothing('activities.quantity') }} as quantity_signed,
         'concur_sae_detail' as source_table,
         case line_fates.fate
             when 'entry_line' then 'journal_line'

@@ -29,16 +29,7 @@ hotel_stays as (
 
 creating_rows as (
 
-    select
-        emission_id,
-        source_table,
-        source_file_id,
-        source_sheet as sheet,
-        source_row,
-        quantity as quantity_signed,
-        'activity' as contribution
-
-    from activities
+    {{ activity_rows('activities') }}
 
 ),
 
@@ -76,7 +67,7 @@ superseded as (
         superseded_rows.source_file_id,
         superseded_rows.source_sheet as sheet,
         superseded_rows.source_row,
-        case when activities.quantity is not null then cast(0 as {{ type_double() }}) end as quantity_signed,
+        {{ adds_nothing('activities.quantity') }} as quantity_signed,
         'superseded' as contribution
 
     from superseded_rows
