@@ -99,10 +99,7 @@
                 then {{ dbt.concat(["'UNSPSC '", 'unspsc_code', "' is not in the spend crosswalk'"]) }}
             when not has_spend_factors then 'no spend-based factor set installed'
             when matched_factor_id is null
-                then {{ dbt.concat([
-                    "'no factor '''", 'spend_factor_key', "''' in factor set '''",
-                    "'" ~ var('factor_set') ~ "'", "''''"
-                ]) }}
+                then {{ no_factor_reason('spend_factor_key') }}
             when price_ratio is null
                 then {{ dbt.concat([
                     "'no price index for '", dbt.safe_cast(year_a, dbt.type_string()),

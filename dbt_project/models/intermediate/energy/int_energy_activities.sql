@@ -139,14 +139,8 @@ final as (
             when is_mapped then null
             when activity_issue is not null then activity_issue
             when activity_type = 'electricity'
-                then {{ dbt.concat([
-                    "'no grid factor for country '''", "coalesce(country, '')",
-                    "''' in factor set '''", "'" ~ var('factor_set') ~ "'", "''''"
-                ]) }}
-            else {{ dbt.concat([
-                "'no factor '''", "coalesce(lookup_factor_id, '')", "''' in factor set '''",
-                "'" ~ var('factor_set') ~ "'", "''''"
-            ]) }}
+                then {{ no_grid_factor_reason('country') }}
+            else {{ no_factor_reason("coalesce(lookup_factor_id, '')") }}
         end as unmapped_reason,
         'utility_bill_meters' as source_table,
         source_file_id,

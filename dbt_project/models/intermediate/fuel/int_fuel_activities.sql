@@ -174,15 +174,9 @@ final as (
             when activity_issue is not null then activity_issue
             when quantity is null then 'no quantity'
             when activity_type = 'electricity'
-                then {{ dbt.concat([
-                    "'no grid factor for country '''", "coalesce(country_code, '')",
-                    "''' in factor set '''", "'" ~ var('factor_set') ~ "'", "''''"
-                ]) }}
+                then {{ no_grid_factor_reason('country_code') }}
             when lookup_factor_id is null then 'no fuel type or product to find a factor by'
-            else {{ dbt.concat([
-                "'no factor '''", 'lookup_factor_id', "''' in factor set '''",
-                "'" ~ var('factor_set') ~ "'", "''''"
-            ]) }}
+            else {{ no_factor_reason('lookup_factor_id') }}
         end as unmapped_reason,
         source_table,
         source_file_id,

@@ -72,10 +72,7 @@ final as (
             when balance_kg is null then 'a quantity or unit could not be converted to kg'
             when not is_known_gas
                 then {{ dbt.concat(["'unknown refrigerant '''", 'gas', "''''"]) }}
-            else {{ dbt.concat([
-                "'no factor '''", 'lookup_factor_id', "''' in factor set '''",
-                "'" ~ var('factor_set') ~ "'", "''''"
-            ]) }}
+            else {{ no_factor_reason('lookup_factor_id') }}
         end as unmapped_reason,
         'refrigerant_log' as source_table,
         source_file_id,

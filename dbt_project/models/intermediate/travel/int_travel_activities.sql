@@ -92,10 +92,7 @@ final as (
             when is_mapped then null
             when activity_issue is not null then activity_issue
             when lookup_factor_id is null then 'no factor key for the activity'
-            else {{ dbt.concat([
-                "'no factor '''", 'lookup_factor_id', "''' in factor set '''",
-                "'" ~ var('factor_set') ~ "'", "''''"
-            ]) }}
+            else {{ no_factor_reason('lookup_factor_id') }}
         end as unmapped_reason,
         source_table,
         source_file_id,
