@@ -8,59 +8,38 @@ with
 
 staged as (
 
-    select
-        source_row_key,
-        'fuelcard_transactions' as source_table
-    from {{ ref('stg_fuelcard__transactions') }}
-    union all
-    select
-        source_row_key,
-        'generator_fuel_log' as source_table
-    from {{ ref('stg_generator_log__deliveries') }}
-    union all
-    select
-        source_row_key,
-        'utility_bill_meters' as source_table
-    from {{ ref('stg_utility__meter_readings') }}
-    union all
-    select
-        source_row_key,
-        'refrigerant_log' as source_table
-    from {{ ref('stg_refrigerant__services') }}
+    {% for model_name, source_table in [
+        ('stg_fuelcard__transactions', 'fuelcard_transactions'),
+        ('stg_generator_log__deliveries', 'generator_fuel_log'),
+        ('stg_utility__meter_readings', 'utility_bill_meters'),
+        ('stg_refrigerant__services', 'refrigerant_log'),
+    ] -%}
+        select
+            source_row_key,
+            '{{ source_table }}' as source_table
+        from {{ ref(model_name) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
 fates as (
 
-    select
-        source_row_key,
-        fate in ('counted', 'netted') as contributes,
-        source_file_id,
-        source_sheet,
-        source_row
-    from {{ ref('int_fuelcard_lines') }}
+    {% for model_name, contributes in [
+        ('int_fuelcard_lines', "fate in ('counted', 'netted')"),
+        ('int_generator_deliveries', 'true'),
+        ('int_utility_meter_fates', "fate in ('counted', 'netted')"),
+    ] -%}
+        select
+            source_row_key,
+            {{ contributes }} as contributes,
+            source_file_id,
+            source_sheet,
+            source_row
+        from {{ ref(model_name) }}
 
-    union all
-
-    select
-        source_row_key,
-        true as contributes,
-        source_file_id,
-        source_sheet,
-        source_row
-    from {{ ref('int_generator_deliveries') }}
-
-    union all
-
-    select
-        source_row_key,
-        fate in ('counted', 'netted') as contributes,
-        source_file_id,
-        source_sheet,
-        source_row
-    from {{ ref('int_utility_meter_fates') }}
-
-    union all
+        union all
+    {% endfor %}
 
     select
         services.source_row_key,
@@ -71,11 +50,7 @@ fates as (
     from {{ ref('int_refrigerant_services') }} as services
     left join {{ ref('int_refrigerant_balances') }} as balances
         on
-            services.org_code = balances.org_code
-            and services.site_code is not distinct from balances.site_code
-            and services.equipment_id = balances.equipment_id
-            and services.gas = balances.gas
-            and services.reporting_year = balances.reporting_year
+            {{ same_balance('services', 'balances') }}
 
 ),
 

@@ -39,11 +39,7 @@ parts as (
     from services
     inner join balances
         on
-            services.org_code = balances.org_code
-            and services.site_code is not distinct from balances.site_code
-            and services.equipment_id = balances.equipment_id
-            and services.gas = balances.gas
-            and services.reporting_year = balances.reporting_year
+            {{ same_balance('services', 'balances') }}
     where services.fate = 'balance'
 
 ),
