@@ -54,23 +54,16 @@ mismatched as (
 
 ranged as (
 
-    select
-        org_code,
-        reporting_year,
-        t_co2e,
-        t_co2e_low,
-        t_co2e_high
-    from annual
-
-    union all
-
-    select
-        org_code,
-        reporting_year,
-        t_co2e,
-        t_co2e_low,
-        t_co2e_high
-    from totals
+    {% for relation in ['annual', 'totals'] -%}
+        select
+            org_code,
+            reporting_year,
+            t_co2e,
+            t_co2e_low,
+            t_co2e_high
+        from {{ relation }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
