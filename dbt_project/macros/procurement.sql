@@ -113,6 +113,15 @@
     CTEs `spend_factors` (the factor set's spend-based factors with `factor_year`, the
     dollar year their unit `usd_<year>` names; NULL for a unit `USD`), `price_index` and
     `spend_factors_installed` (`has_spend_factors`: whether the set holds any).
+
+    spend_factor_match(relation): the relation's rows with the factor of their
+    `spend_factor_key` (`matched_factor_id`, `factor_unit`, `kg_co2e_per_unit`,
+    `factor_year`; NULL without one) and `has_spend_factors`.
+
+    spend_price_ratio(relation, target_year): the relation's rows with `price_ratio`, what
+    moves a factor's dollars of `factor_year` into dollars of `target_year` (an expression):
+    index(factor_year) / index(target_year); 1.0 without a factor year or in that year,
+    NULL without an index for either year.
 #}
 {% macro spend_factor_ctes() -%}
 spend_factors as (
@@ -136,4 +145,36 @@ spend_factors_installed as (
     select count(*) > 0 as has_spend_factors from spend_factors
 
 )
+{%- endmacro %}
+
+
+{% macro spend_factor_match(relation) -%}
+    select
+        {{ relation }}.*,
+        spend_factors.factor_id as matched_factor_id,
+        spend_factors.unit as factor_unit,
+        spend_factors.kg_co2e_per_unit,
+        spend_factors.factor_year,
+        spend_factors_installed.has_spend_factors
+
+    from {{ relation }}
+    cross join spend_factors_installed
+    left join spend_factors
+        on {{ relation }}.spend_factor_key = spend_factors.factor_key
+{%- endmacro %}
+
+
+{% macro spend_price_ratio(relation, target_year) -%}
+    select
+        {{ relation }}.*,
+        case
+            when {{ relation }}.factor_year is null or {{ relation }}.factor_year = {{ target_year }} then 1.0
+            else factor_index.index_value / nullif(target_index.index_value, 0)
+        end as price_ratio
+
+    from {{ relation }}
+    left join price_index as factor_index
+        on {{ relation }}.factor_year = factor_index.price_year
+    left join price_index as target_index
+        on {{ target_year }} = target_index.price_year
 {%- endmacro %}

@@ -90,40 +90,27 @@ bought as (
 
 factored as (
 
-    select
-        grouped.*,
-        spend_factors_installed.has_spend_factors,
-        spend_factors.factor_id as matched_factor_id,
-        spend_factors.kg_co2e_per_unit,
-        spend_factors.factor_year,
-        newest_index.newest_index_year
+    {{ spend_factor_match('grouped') }}
 
-    from grouped
-    cross join spend_factors_installed
+),
+
+in_newest_dollars as (
+
+    select
+        factored.*,
+        case
+            when factored.factor_year is not null
+                then coalesce(newest_index.newest_index_year, factored.factor_year)
+        end as usd_year
+
+    from factored
     cross join newest_index
-    left join spend_factors
-        on grouped.spend_factor_key = spend_factors.factor_key
 
 ),
 
 priced as (
 
-    select
-        factored.*,
-        case
-            when factored.factor_year is not null then coalesce(factored.newest_index_year, factored.factor_year)
-        end as usd_year,
-        case
-            when factored.factor_year is null then 1.0
-            when coalesce(factored.newest_index_year, factored.factor_year) = factored.factor_year then 1.0
-            else factor_index.index_value / nullif(newest_index.index_value, 0)
-        end as price_ratio
-
-    from factored
-    left join price_index as factor_index
-        on factored.factor_year = factor_index.price_year
-    left join price_index as newest_index
-        on factored.newest_index_year = newest_index.price_year
+    {{ spend_price_ratio('in_newest_dollars', 'in_newest_dollars.usd_year') }}
 
 ),
 

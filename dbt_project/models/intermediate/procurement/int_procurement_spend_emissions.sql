@@ -24,35 +24,13 @@ lines as (
 
 matched as (
 
-    select
-        lines.*,
-        spend_factors.factor_id as matched_factor_id,
-        spend_factors.unit as factor_unit,
-        spend_factors.kg_co2e_per_unit,
-        spend_factors.factor_year,
-        spend_factors_installed.has_spend_factors
-
-    from lines
-    cross join spend_factors_installed
-    left join spend_factors
-        on lines.spend_factor_key = spend_factors.factor_key
+    {{ spend_factor_match('lines') }}
 
 ),
 
 adjusted as (
 
-    select
-        matched.*,
-        case
-            when matched.factor_year is null or matched.factor_year = matched.reporting_year then 1.0
-            else factor_index.index_value / nullif(line_index.index_value, 0)
-        end as price_ratio
-
-    from matched
-    left join price_index as factor_index
-        on matched.factor_year = factor_index.price_year
-    left join price_index as line_index
-        on matched.reporting_year = line_index.price_year
+    {{ spend_price_ratio('matched', 'matched.reporting_year') }}
 
 ),
 
