@@ -65,18 +65,7 @@ keyed as (
 
 ranked as (
 
-    select
-        *,
-        first_value(source_file_id) over (
-            partition by natural_key
-            order by file_first_seen_at desc, source_file_id desc
-        ) as kept_file_id,
-        first_value(source_row_key) over (
-            partition by natural_key
-            order by file_first_seen_at desc, source_file_id desc, source_sheet asc, source_row asc
-        ) as first_kept_row_key
-
-    from keyed
+    {{ latest_delivery('keyed') }}
 
 ),
 
