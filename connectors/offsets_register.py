@@ -12,7 +12,7 @@ import polars as pl
 
 from connectors.base import Column, Dialect, Table
 from connectors.tabular import csv_header_problem, read_csv_text
-from connectors.validate import TableResult, validate, with_quarantined
+from connectors.validate import TableResult, quarantine_entries, validate, with_quarantined
 
 PURCHASES = Table(
     name="offsets_register",
@@ -75,12 +75,8 @@ def range_problems(rows: pl.DataFrame) -> pl.DataFrame:
         )
         .alias("_problem")
     )
-    return checked.filter(pl.col("_problem").is_not_null()).select(
-        pl.col("_sheet").alias("sheet"),
-        pl.col("_source_row").alias("source_row"),
-        pl.lit("tonnes").alias("column_name"),
-        pl.col("tonnes").alias("value"),
-        pl.col("_problem").alias("reason"),
+    return quarantine_entries(
+        checked.filter(pl.col("_problem").is_not_null()), "tonnes", "tonnes", pl.col("_problem")
     )
 
 

@@ -13,7 +13,7 @@ import polars as pl
 
 from connectors.base import Column, Dialect, Table
 from connectors.tabular import csv_header_problem, read_csv_text
-from connectors.validate import TableResult, validate, with_quarantined
+from connectors.validate import TableResult, quarantine_entries, validate, with_quarantined
 
 SERVICE_TYPES = ("INSTALLATION", "TOP-UP", "LEAK REPAIR", "RECOVERY", "DISPOSAL", "LEAK CHECK")
 
@@ -64,15 +64,12 @@ def ambiguous_recovery(rows: pl.DataFrame) -> pl.DataFrame:
     """Negative `Quantity Added` with `Quantity Recovered` also filled: which was taken out?"""
     added = pl.col("quantity_added").str.strip_chars().cast(pl.Float64, strict=False)
     recovered = pl.col("quantity_recovered").str.strip_chars().cast(pl.Float64, strict=False)
-    return rows.filter((added < 0) & recovered.is_not_null() & (recovered != 0)).select(
-        pl.col("_sheet").alias("sheet"),
-        pl.col("_source_row").alias("source_row"),
-        pl.lit("Quantity Added").alias("column_name"),
-        pl.col("quantity_added").alias("value"),
-        pl.lit(
-            "Quantity Added is negative and Quantity Recovered is filled: write the gas taken "
-            "out in Quantity Recovered only"
-        ).alias("reason"),
+    return quarantine_entries(
+        rows.filter((added < 0) & recovered.is_not_null() & (recovered != 0)),
+        "Quantity Added",
+        "quantity_added",
+        "Quantity Added is negative and Quantity Recovered is filled: write the gas taken "
+        "out in Quantity Recovered only",
     )
 
 

@@ -25,7 +25,13 @@ import polars as pl
 from connectors.base import Column, Dialect, RejectedFile, Table
 from connectors.erp_text import with_every_column
 from connectors.tabular import TextTable, csv_header_problem, decode, read_csv_text
-from connectors.validate import TableResult, empty_quarantine, validate, with_quarantined
+from connectors.validate import (
+    TableResult,
+    empty_quarantine,
+    quarantine_entries,
+    validate,
+    with_quarantined,
+)
 
 CONSUMPTION_UNITS = ("KWH", "MWH", "M3", "THERM")
 DEMAND_UNITS = ("KW", "KVA", "KVAH")
@@ -273,15 +279,12 @@ def period_problems(rows: pl.DataFrame) -> pl.DataFrame:
     missing = (pl.col("period_start").fill_null("").str.strip_chars() == "") | (
         pl.col("period_end").fill_null("").str.strip_chars() == ""
     )
-    return rows.filter(missing & ~(prepaid & dated)).select(
-        pl.col("_sheet").alias("sheet"),
-        pl.col("_source_row").alias("source_row"),
-        pl.lit("Period Start").alias("column_name"),
-        pl.col("period_start").alias("value"),
-        pl.lit(
-            "Period Start / Period End empty: a billing period is needed "
-            "(only a PREPAID statement counts on its Statement Date)"
-        ).alias("reason"),
+    return quarantine_entries(
+        rows.filter(missing & ~(prepaid & dated)),
+        "Period Start",
+        "period_start",
+        "Period Start / Period End empty: a billing period is needed "
+        "(only a PREPAID statement counts on its Statement Date)",
     )
 
 

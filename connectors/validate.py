@@ -43,6 +43,21 @@ def empty_quarantine() -> pl.DataFrame:
     return pl.DataFrame(schema=QUARANTINE_SCHEMA)
 
 
+def quarantine_entries(
+    rows: pl.DataFrame, header: str, value: str, reason: str | pl.Expr
+) -> pl.DataFrame:
+    """Quarantine entries for loaded rows a dialect's own checks reject: each row's sheet and
+    source row, the column by its `header`, its text from raw column `value`, and the
+    reason (a text, or an expression per row)."""
+    return rows.select(
+        pl.col("_sheet").alias("sheet"),
+        pl.col("_source_row").alias("source_row"),
+        pl.lit(header).alias("column_name"),
+        pl.col(value).alias("value"),
+        (reason if isinstance(reason, pl.Expr) else pl.lit(reason)).alias("reason"),
+    )
+
+
 def with_quarantined(result: TableResult, extra: pl.DataFrame) -> TableResult:
     """The result with the rows that `extra` (quarantine entries a dialect's own checks
     found after `validate`) names by `source_row` moved from its rows to its quarantine."""
