@@ -119,3 +119,19 @@
         when 'fuel_mobile' then '1 Mobile combustion'
     end
 {%- endmacro %}
+
+{#
+    The factor of an energy or fuel activity, one rule for both domains: electricity takes
+    the grid factor of its country and reporting year (int_grid_factor_years, CTE `grid`),
+    anything else the factor its `lookup_factor_id` names (CTE `factors`). The joins, after
+    `from relation`; `country` and `reporting_year` are expressions.
+#}
+{% macro factor_and_grid_joins(relation, country, reporting_year) -%}
+    left join factors
+        on {{ relation }}.lookup_factor_id = factors.factor_id
+    left join grid
+        on
+            {{ relation }}.activity_type = 'electricity'
+            and {{ country }} = grid.country
+            and {{ reporting_year }} = grid.reporting_year
+{%- endmacro %}

@@ -98,13 +98,7 @@ matched as (
         and coalesce(factors.factor_id, grid.factor_id) is not null as is_mapped
 
     from keyed
-    left join factors
-        on keyed.lookup_factor_id = factors.factor_id
-    left join grid
-        on
-            keyed.activity_type = 'electricity'
-            and keyed.country = grid.country
-            and keyed.reporting_year = grid.reporting_year
+    {{ factor_and_grid_joins('keyed', 'keyed.country', 'keyed.reporting_year') }}
 
 ),
 

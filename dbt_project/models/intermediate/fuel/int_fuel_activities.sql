@@ -123,13 +123,11 @@ matched as (
         coalesce(grid.data_quality_steps, 0) as grid_quality_steps
 
     from activities
-    left join factors
-        on activities.lookup_factor_id = factors.factor_id
-    left join grid
-        on
-            activities.activity_type = 'electricity'
-            and activities.country_code = grid.country
-            and cast(extract(year from activities.activity_date) as {{ dbt.type_int() }}) = grid.reporting_year
+    {{ factor_and_grid_joins(
+        'activities',
+        'activities.country_code',
+        'cast(extract(year from activities.activity_date) as ' ~ dbt.type_int() ~ ')'
+    ) }}
 
 ),
 
