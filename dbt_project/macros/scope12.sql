@@ -135,3 +135,16 @@
             and {{ country }} = grid.country
             and {{ reporting_year }} = grid.reporting_year
 {%- endmacro %}
+
+{#
+    The factor columns of an energy or fuel activity in the common activity shape, filled
+    when it is mapped (`is_mapped`): the factor, its data year and basis (a grid factor's),
+    and kg CO2e = `quantity` (an expression) x kg_co2e_per_unit.
+#}
+{% macro scope12_factor_columns(quantity) -%}
+    case when is_mapped then matched_factor_id end as factor_id,
+        '{{ var("factor_set") }}' as factor_version,
+        case when is_mapped then matched_factor_data_year end as factor_data_year,
+        case when is_mapped then matched_factor_basis end as factor_basis,
+        case when is_mapped then {{ quantity }} * kg_co2e_per_unit end as kg_co2e
+{%- endmacro %}

@@ -116,11 +116,7 @@ final as (
         'core' as boundary,
         cast(quantity_in_year as {{ type_double() }}) as quantity,
         factor_unit as unit,
-        case when is_mapped then matched_factor_id end as factor_id,
-        '{{ var("factor_set") }}' as factor_version,
-        case when is_mapped then matched_factor_data_year end as factor_data_year,
-        case when is_mapped then matched_factor_basis end as factor_basis,
-        case when is_mapped then quantity_in_year * kg_co2e_per_unit end as kg_co2e,
+        {{ scope12_factor_columns('quantity_in_year') }},
         case
             when is_mapped and activity_type = 'electricity' and renewable_pct is not null
                 then quantity_in_year * (1 - renewable_pct / 100.0) * kg_co2e_per_unit

@@ -157,11 +157,7 @@ final as (
         'core' as boundary,
         cast(quantity as {{ type_double() }}) as quantity,
         unit,
-        case when is_mapped then matched_factor_id end as factor_id,
-        '{{ var("factor_set") }}' as factor_version,
-        case when is_mapped then matched_factor_data_year end as factor_data_year,
-        case when is_mapped then matched_factor_basis end as factor_basis,
-        case when is_mapped then quantity * kg_co2e_per_unit end as kg_co2e,
+        {{ scope12_factor_columns('quantity') }},
         case
             when is_mapped and activity_type = 'electricity' then quantity * kg_co2e_per_unit
         end as kg_co2e_market,
