@@ -178,3 +178,14 @@ spend_factors_installed as (
     left join price_index as target_index
         on {{ target_year }} = target_index.price_year
 {%- endmacro %}
+
+{#
+    Why a line or material group of a UNSPSC family counted from activity data (fuels,
+    utilities, travel and lodging) has no spend-based figure; `consequence` ends the text.
+#}
+{% macro counted_from_activity_data_reason(consequence) -%}
+    {{ dbt.concat([
+        "'UNSPSC family '", 'unspsc_family', "' '", "coalesce(category_title, '')",
+        "' is counted from activity data: " ~ consequence ~ "'"
+    ]) }}
+{%- endmacro %}

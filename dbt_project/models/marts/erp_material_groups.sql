@@ -126,10 +126,7 @@ statused as (
         end as factor_status,
         case
             when is_counted_from_activity_data
-                then {{ dbt.concat([
-                    "'UNSPSC family '", 'unspsc_family', "' '", "coalesce(category_title, '')",
-                    "' is counted from activity data: no spend-based factor'"
-                ]) }}
+                then {{ counted_from_activity_data_reason('no spend-based factor') }}
             {{ spend_factor_gaps('factor_year', 'usd_year') }}
         end as status_reason
 

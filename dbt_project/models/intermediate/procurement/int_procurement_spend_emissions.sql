@@ -50,10 +50,7 @@ statused as (
         end as factor_status,
         case
             when is_counted_from_activity_data
-                then {{ dbt.concat([
-                    "'UNSPSC family '", 'unspsc_family', "' '", "coalesce(category_title, '')",
-                    "' is counted from activity data: spend only'"
-                ]) }}
+                then {{ counted_from_activity_data_reason('spend only') }}
             when amount < 0 then 'return or credit line: spend netted, no spend-based emissions'
             when conversion_issue is not null then conversion_issue
             when unspsc_code is null and category_code is null then 'no UNSPSC code: no material group or category'
