@@ -5,6 +5,7 @@ import pytest
 
 from connectors.stories import duplicate_ids, read_story
 from pipelines import reference_data
+from pipelines.stories import load_success_stories
 
 STORY = b"""
 id: unep-2024-led-retrofit
@@ -85,7 +86,7 @@ def test_an_id_used_twice_rejects_both_files_and_the_loader_keeps_them(con, tmp_
     stories = [read_story((tmp_path / n).read_bytes(), n, {"UNEP"}) for n in ("a.yaml", "b.yaml")]
     duplicate_ids(stories)
     assert all("used by several files: a.yaml, b.yaml" in s.problems[0] for s in stories)
-    meta = stories.load_success_stories(con, tmp_path, {"UNEP"})
+    meta = load_success_stories(con, tmp_path, {"UNEP"})
     assert meta == {"stories": 3, "loaded": 1, "rejected": 2}
     rows = con.execute(
         "select file, status, story_id, unspsc_families, year "
