@@ -126,10 +126,10 @@ def run(landing: Path, db: Path, factor_set: str, target: Path) -> dict:
     reference_data.load_airports(con)
     reference_data.load_places(con)
     reference_data.load_currency_rates(con)
-    registry = load_registry(landing / "organizations.yaml")
-    org_registry.load_organizations(con, registry)
+    organizations = load_registry(landing / "organizations.yaml")
+    org_registry.load_organizations(con, organizations)
     stories.load_success_stories(con, landing / "_system" / "stories", set())
-    management.load_management(con, landing, set(registry.organizations))
+    management.load_management(con, landing, set(organizations.organizations))
     rows = 0
     for path in sorted(landing.glob("*/*/*.csv")):
         org, domain = path.parts[-3], path.parts[-2]
