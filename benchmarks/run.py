@@ -1,12 +1,15 @@
-"""`greenblue bench`: greenblue against a plain DuckDB script on the same generated files.
+"""`greenblue bench`: greenblue against plain DuckDB scripts on the same generated files.
 
-One invocation generates the landing folder, times the reference (benchmarks/reference.py),
+One invocation generates the landing folder, times the compiled-SQL reference
+(benchmarks/reference.py) and the hand-written air reference (benchmarks/air_reference.py:
+the air rules alone, written by hand, which shows how heavy the models themselves are),
 then greenblue's full run from an empty warehouse, a run with nothing new, a run with one new
 10,000-row file, ten more such runs (`--history`) and a last one (is the delta cost growing
-with history?). The marts of the full run must equal the reference's row for row. Each step
-is a child process; its peak resident memory is the largest sum of RSS over the
-whole process tree, sampled every 50 ms from /proc. The last line printed is the JSON
-result, also written to benchmarks/results/.
+with history?). The marts of the full run must equal the compiled reference's row for row,
+and its air kg per organization and year the hand-written reference's (relative difference
+at most AIR_TOLERANCE). Each step is a child process; its peak resident memory is the
+largest sum of RSS over the whole process tree, sampled every 50 ms from /proc. The last
+line printed is the JSON result, also written to benchmarks/results/.
 """
 
 import argparse
@@ -28,6 +31,7 @@ from benchmarks import data
 RESULTS = Path(__file__).resolve().parent / "results"
 DELTA_ROWS = 10_000
 COMPARED = ("marts.fct_emissions",)
+AIR_TOLERANCE = 1e-6  # relative difference of air kg per organization and year
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -124,6 +128,39 @@ def marts_equal(served: Path, reference: Path) -> dict:
     return out
 
 
+def air_agreement(served: Path, air_reference: dict) -> dict:
+    """Air kg per organization and year: the served marts against the hand-written reference.
+
+    Only the agency's air rows are compared; the bench has no expense reports.
+    """
+    con = duckdb.connect()
+    con.execute(f"attach '{served}' as served (read_only)")
+    full = {
+        (org, year): kg
+        for org, year, kg in con.execute(
+            "select org_code, reporting_year, sum(kg_co2e) from served.marts.fct_emissions "
+            "where activity_type = 'air' and kg_co2e is not null group by all"
+        ).fetchall()
+    }
+    con.close()
+    hand = {
+        (t["org_code"], t["reporting_year"]): t["kg_co2e"] for t in air_reference["by_org_year"]
+    }
+    differences = [
+        abs(full.get(key, 0.0) - hand.get(key, 0.0))
+        / max(abs(full.get(key, 0.0)), abs(hand.get(key, 0.0)), 1e-12)
+        for key in sorted(full.keys() | hand.keys())
+    ]
+    worst = max(differences, default=0.0)
+    return {
+        "groups": len(differences),
+        "kg": sum(full.values()),
+        "reference_kg": sum(hand.values()),
+        "max_rel_diff": worst,
+        "agrees": worst <= AIR_TOLERANCE,
+    }
+
+
 def bench(
     rows: int, po_rows: int, fuel_rows: int, workdir: Path, keep: bool, history_runs: int = 10
 ) -> dict:
@@ -160,10 +197,14 @@ def bench(
     step("reference", [python, "-m", "benchmarks.reference", str(landing), str(reference_db)])
     # The reference's own clock: its DuckDB work, without compiling the SQL or starting Python.
     reference = json.loads((logs / "reference.log").read_text().strip().splitlines()[-1])
+    step("air_reference", [python, "-m", "benchmarks.air_reference", str(landing)])
+    # Its own clock too: airports and the hand-written rules, without starting Python.
+    air_reference = json.loads((logs / "air_reference.log").read_text().strip().splitlines()[-1])
     greenblue = [python, "-m", "pipelines.cli", "run"]
     step("full", greenblue)
     # The marts after the full run must equal the reference's, which read the same files.
     comparison = marts_equal(workdir / "served" / "greenblue.duckdb", reference_db)
+    air = air_agreement(workdir / "served" / "greenblue.duckdb", air_reference)
     step("noop", greenblue)
     data.add_delta(landing, templates, DELTA_ROWS, 1)
     step("delta", greenblue)
@@ -175,6 +216,8 @@ def bench(
     step("delta2", greenblue)
 
     reference_s = round(reference["total_s"], 2)
+    air_reference_s = round(air_reference["total_s"], 2)
+    work_s = steps["full"]["s"] - steps["noop"]["s"]
     result = {
         "rows": rows,
         "po_rows": po_rows,
@@ -184,22 +227,30 @@ def bench(
         "reference_load_s": round(reference["load_s"], 2),
         "reference_models_s": round(reference["models_s"], 2),
         "reference_process_s": steps["reference"]["s"],
+        "air_reference_s": air_reference_s,
+        "air_reference_rules_s": round(air_reference["rules_s"], 2),
+        "air_reference_process_s": steps["air_reference"]["s"],
         "full_s": steps["full"]["s"],
         "noop_s": steps["noop"]["s"],
         "delta_s": steps["delta"]["s"],
         "delta2_s": steps["delta2"]["s"],
         "delta_history_s": history,
         "full_over_reference": round(steps["full"]["s"] / reference_s, 2),
-        "work_over_reference": round((steps["full"]["s"] - steps["noop"]["s"]) / reference_s, 2),
+        "work_over_reference": round(work_s / reference_s, 2),
+        "work_over_air_reference": round(work_s / air_reference_s, 2),
         "delta_minus_noop_s": round(steps["delta"]["s"] - steps["noop"]["s"], 2),
         "delta2_minus_noop_s": round(steps["delta2"]["s"] - steps["noop"]["s"], 2),
         "peak_rss_mib": max(s["rss_mib"] for k, s in steps.items() if "reference" not in k),
         "reference_peak_rss_mib": steps["reference"]["rss_mib"],
+        "air_reference_peak_rss_mib": steps["air_reference"]["rss_mib"],
         "steps": steps,
         "marts": comparison,
         "marts_equal_reference": all(
             c["differing"] == 0 and c["rows"] == c["reference_rows"] for c in comparison.values()
         ),
+        "air": air,
+        "air_kg_agrees": air["agrees"],
+        "air_kg_max_rel_diff": air["max_rel_diff"],
         "served_mib": round((workdir / "served" / "greenblue.duckdb").stat().st_size / 2**20),
         "machine": machine(),
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -234,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / f"bench-{label(args.rows)}.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result))
-    return 0 if result["marts_equal_reference"] else 1
+    return 0 if result["marts_equal_reference"] and result["air_kg_agrees"] else 1
 
 
 if __name__ == "__main__":
