@@ -1,4 +1,12 @@
-"""Suite-wide collection order."""
+"""Suite-wide collection order, and the repository root on the import path: the tests' file
+builders are the package `tests.builders`, whichever way pytest is started."""
+
+import sys
+from pathlib import Path
+
+ROOT = str(Path(__file__).resolve().parents[1])
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
 
 
 def pytest_collection_modifyitems(items):

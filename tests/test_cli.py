@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.cli import main
 from samples import generate
-from tests.reliability.landing_files import query
+from tests.builders.landing import query
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:

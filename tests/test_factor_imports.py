@@ -18,7 +18,7 @@ from erp_files import check_files_against_marts, check_marts_against_sources
 
 from pipelines import cli, editions, factor_imports, factor_library, fingerprint
 from pipelines.settings import FACTORS_DIR, load_settings
-from tests.reliability.landing_files import Run
+from tests.builders.landing import Run
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference-data"
 OWID = REFERENCE / "owid-carbon-intensity-electricity.csv"

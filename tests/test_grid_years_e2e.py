@@ -11,7 +11,9 @@ GB has DESNZ's combustion factor, which wins over the series for every year. One
 import pytest
 
 from samples import generate
-from tests.reliability.landing_files import Run, fuelcard_csv, utility_csv
+from tests.builders.fuelcard import fuelcard_csv
+from tests.builders.landing import Run
+from tests.builders.utility_bill import utility_csv
 
 pytestmark = pytest.mark.slow
 

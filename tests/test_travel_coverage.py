@@ -21,7 +21,7 @@ import pytest
 from pipelines import reconcile
 from samples import generate
 from samples import reference as ref
-from tests.reliability.landing_files import Run
+from tests.builders.landing import Run
 
 pytestmark = pytest.mark.slow
 

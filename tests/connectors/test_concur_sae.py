@@ -1,9 +1,9 @@
 """`concur_sae_pipe` (docs/dialects.md D3): every quirk read correctly or the file rejected with
 a reason; the emission semantics of D3 and factors/METHODOLOGY.md on a real DuckDB built by dbt.
 
-Fixture extracts are written in tmp_path from docs/dialects.md by d3_files.py. The real extracts
-of ../shared/real-exports/concur_sae (Cornell's test fixtures) are read where present: the
-Good* files load, the Bad* files are rejected.
+Fixture extracts are written in tmp_path from docs/dialects.md by tests/builders/concur_sae.py.
+The real extracts of ../shared/real-exports/concur_sae (Cornell's test fixtures) are read where
+present: the Good* files load, the Bad* files are rejected.
 """
 
 import csv
@@ -20,14 +20,15 @@ import airportsdata
 import duckdb
 import polars as pl
 import pytest
-from d3_files import detail, extract, line, write
-from d4_files import air_row, write_workbook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connectors import concur_sae, registry
 from connectors.base import RejectedFile
 from connectors.concur_sae import DIALECT, custom_field_map, read, split_fields
+from tests.builders.common import write
+from tests.builders.concur_sae import detail, extract, line
+from tests.builders.tmc_travel import air_row, write_workbook
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real-exports" / "concur_sae"
 ROOT = Path(__file__).resolve().parents[2]
@@ -474,7 +475,7 @@ def lines_of(*entries: dict) -> list[list[str]]:
     return [detail({3: str(i), 169: str(900000 + i), **e}) for i, e in enumerate(entries, 1)]
 
 
-AGENCY_TICKET = "724-2201234567"  # d4_files' default SALE, NBO -> ZRH
+AGENCY_TICKET = "724-2201234567"  # tests/builders/tmc_travel.py's example SALE, NBO -> ZRH
 
 APRIL = lines_of(
     # 7001 taxi: two allocations and a credit line, one activity of 18 km

@@ -6,56 +6,28 @@ unit tests of int_fuelcard_lines; here: that every value reaches raw as written,
 quarantined with a reason.
 """
 
-import csv
-import io
-
 import pytest
-from scope12_files import column, read, reasons
 
 from connectors import registry
 from connectors.base import RejectedFile
 from connectors.pseudonym import pseudonym
+from samples.fuelcard import HEADER
+from tests.builders.common import cells, column, csv_file, reasons
+from tests.builders.common import read_file as read
+from tests.builders.fuelcard import EXAMPLE
 
-HEADER = [
-    "Account Number", "Card Number", "Vehicle Registration", "Fleet ID", "Driver Name",
-    "Transaction ID", "Transaction Line", "Transaction Date", "Transaction Time", "Site Code",
-    "Site Name", "Site City", "Country Code", "Product Code", "Product Name", "Fuel Product",
-    "Quantity", "Unit", "Unit Price", "Net Amount", "VAT Amount", "Gross Amount",
-    "Transaction Currency", "Invoice Currency", "Exchange Rate", "Odometer", "Credit Debit",
-    "Refund Flag", "Original Transaction ID", "Invoice Number", "Posting Date",
-]  # fmt: skip
-CARD = "700205******890645"
+CARD = EXAMPLE["Card Number"]
 
 
 def line(**changes) -> list[str]:
     """The D5 example row, with named columns changed (`Transaction_ID='T2'`)."""
-    row = dict(
-        zip(
-            HEADER,
-            [
-                "CZ1234567890", CARD, "UN-1234", "V017", "J. OTIENO", "io9KVXk1UkW57XWKyeaHHg",
-                "1", "02/05/2024", "08:23:00", "KE004512", "SHELL WESTLANDS", "Nairobi", "KE",
-                "01", "Diesel", "Y", "45.200", "L", "1.6590", "64.65", "10.34", "74.99", "KES",
-                "USD", "0.007634", "125430", "D", "N", "", "S04500493", "03/05/2024",
-            ],
-            strict=True,
-        )
-    )  # fmt: skip
-    row.update({k.replace("_", " "): v for k, v in changes.items()})
-    return [row[h] for h in HEADER]
+    return cells(EXAMPLE, **changes)
 
 
 def write(tmp_path, rows, name="ShellFleet_CZ1234567890_20240505.csv", delimiter=",",
           encoding="utf-8", preamble=()):  # fmt: skip
-    buffer = io.StringIO()
-    for text in preamble:
-        buffer.write(text + "\r\n")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    writer.writerows(rows)
-    path = tmp_path / name
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
+    return csv_file(tmp_path / name, HEADER, rows, delimiter=delimiter, encoding=encoding,
+                    preamble=preamble)  # fmt: skip
 
 
 def load(path, key):

@@ -8,49 +8,24 @@ import datetime as dt
 
 import openpyxl
 import pytest
-from scope12_files import column, read, reasons
 
 from connectors import generator_fuel_log, registry, tmc_travel
 from connectors.base import RejectedFile
+from samples.generator_fuel_log import HEADERS
+from tests.builders.common import column, reasons, record, write
+from tests.builders.common import read_file as read
+from tests.builders.generator_fuel_log import DELIVERY, log_workbook
 
-EN = ["Date", "Delivery Note No", "Supplier", "Fuel Type", "Quantity Delivered", "Unit",
-      "Tank Level Before (%)", "Tank Level After (%)", "Run Hours Start", "Run Hours End",
-      "Unit Cost", "Currency", "Total Cost", "Remarks"]  # fmt: skip
-FR = ["Date", "N° bon de livraison", "Fournisseur", "Type de carburant", "Quantité livrée",
-      "Unité", "Niveau cuve avant (%)", "Niveau cuve après (%)", "Compteur horaire début",
-      "Compteur horaire fin", "Coût unitaire", "Devise", "Coût total", "Remarques"]  # fmt: skip
-ES = ["Fecha", "N° de remito", "Proveedor", "Tipo de combustible", "Cantidad entregada",
-      "Unidad", "Nivel del tanque antes (%)", "Nivel del tanque después (%)",
-      "Horómetro inicio", "Horómetro fin", "Costo unitario", "Moneda", "Costo total",
-      "Observaciones"]  # fmt: skip
+EN, FR, ES = HEADERS["EN"], HEADERS["FR"], HEADERS["ES"]
 
 
 def delivery(day=dt.date(2024, 3, 5), quantity=500, unit="L", fuel="Diesel"):
-    return [day, "DN-10001", "Hass Petroleum", fuel, quantity, unit, 20, 80, 1200, 1350,
-            1.25, "USD", 625.0, None]  # fmt: skip
+    changes = {"Date": day, "Quantity Delivered": quantity, "Unit": unit, "Fuel Type": fuel}
+    return list(record(DELIVERY, changes))
 
 
 def workbook(tmp_path, sheets, header=EN, name="Generator_Fuel_Log_MGQ_2024.xlsx"):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        ws["A1"] = "UNEP Mogadishu Office"
-        ws["A2"] = "Generator ID: GEN-02"
-        ws["A3"] = "Capacity: 150 kVA"
-        for c, text in enumerate(header, start=1):
-            ws.cell(5, c, text)
-        r = 6
-        for row in rows:
-            if row is not None:
-                for c, value in enumerate(row, start=1):
-                    ws.cell(r, c, value)
-            r += 1
-        ws.cell(r, 1, "TOTAL")
-        ws.cell(r, 5, f"=SUM(E6:E{r - 1})")
-    path = tmp_path / name
-    wb.save(path)
-    return path
+    return write(tmp_path / name, log_workbook(sheets, header, office="UNEP Mogadishu Office"))
 
 
 def load(path, key):

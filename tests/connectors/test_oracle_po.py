@@ -1,6 +1,6 @@
 """`oracle_po_lines_csv` (docs/dialects.md D2): Fusion, EBS and OTBI-display extracts, every quirk.
 
-Fixture files are written from docs/dialects.md by procurement_files.py and read through
+Fixture files are written from docs/dialects.md by tests/builders/oracle_po.py and read through
 detection (rows_in = loaded + quarantined checked for every file). The cancellation and
 fan-out semantics are checked on the marts built by the real loaders and dbt (slow).
 """
@@ -10,19 +10,12 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from procurement_files import (
-    FUSION,
-    build_marts,
-    ebs_csv,
-    fusion_csv,
-    fusion_line,
-    otbi_csv,
-    read,
-    write_landing,
-)
 
 from connectors import oracle_po, registry
 from connectors.base import RejectedFile
+from tests.builders.common import tables
+from tests.builders.landing import build_marts, write_landing
+from tests.builders.oracle_po import FUSION, ebs_csv, fusion_csv, fusion_line, otbi_csv
 
 
 def lines(tables):
@@ -36,7 +29,9 @@ def column(table, name):
 
 
 def test_clean_fusion_extract(key):
-    table = lines(read(fusion_csv([fusion_line(), fusion_line(LINE_NUM="2")]), ".csv", key))
+    table = lines(
+        tables(fusion_csv([fusion_line(), fusion_line(LINE_NUM="2")]), ".csv", "procurement", key)
+    )
     assert table.rows.height == 2 and table.quarantine.height == 0
     assert table.notes["encoding"] == "utf-8-sig" and table.notes["variant"] == "fusion"
     assert column(table, "segment1") == ["UNDP1-0001234"] * 2
@@ -46,14 +41,14 @@ def test_clean_fusion_extract(key):
 
 
 def test_bom_or_not(key):
-    with_bom = lines(read(fusion_csv([fusion_line()]), ".csv", key))
-    without = lines(read(fusion_csv([fusion_line()], bom=False), ".csv", key))
+    with_bom = lines(tables(fusion_csv([fusion_line()]), ".csv", "procurement", key))
+    without = lines(tables(fusion_csv([fusion_line()], bom=False), ".csv", "procurement", key))
     assert with_bom.notes["encoding"] == "utf-8-sig" and without.notes["encoding"] == "utf-8"
     assert with_bom.rows.drop("_extra").equals(without.rows.drop("_extra"))
 
 
 def test_ebs_variant(key):
-    table = lines(read(ebs_csv([fusion_line()]), ".csv", key))
+    table = lines(tables(ebs_csv([fusion_line()]), ".csv", "procurement", key))
     assert table.notes["variant"] == "ebs" and table.quarantine.height == 0
     assert column(table, "prc_bu_name") == ["UNDP Procurement BU"]
     assert column(table, "uom_code") == ["Each"]
@@ -63,7 +58,7 @@ def test_ebs_variant(key):
 
 
 def test_otbi_display_variant(key):
-    table = lines(read(otbi_csv([fusion_line()]), ".csv", key))
+    table = lines(tables(otbi_csv([fusion_line()]), ".csv", "procurement", key))
     assert table.notes["variant"] == "otbi_display" and table.quarantine.height == 0
     assert column(table, "amount") == ["9,000.00"]
     assert column(table, "creation_date") == ["03/05/2024"]
@@ -74,27 +69,27 @@ def test_otbi_display_variant(key):
 
 def test_schedule_and_distribution_fanout_rows_are_all_loaded(key):
     rows = [fusion_line(NEED_BY_DATE=d) for d in ("2024-04-01", "2024-05-01", "2024-06-01")]
-    table = lines(read(fusion_csv(rows), ".csv", key))
+    table = lines(tables(fusion_csv(rows), ".csv", "procurement", key))
     assert table.rows.height == 3  # staging and fates count the line once
     assert column(table, "need_by_date") == ["2024-04-01", "2024-05-01", "2024-06-01"]
 
 
 def test_multiline_description_with_commas_and_quotes(key):
     text = 'Generator 100 kVA, "silent" type\nDelivery to Juba, incl. commissioning'
-    table = lines(read(fusion_csv([fusion_line(ITEM_DESCRIPTION=text), fusion_line()]), ".csv",
-                       key))  # fmt: skip
+    data = fusion_csv([fusion_line(ITEM_DESCRIPTION=text), fusion_line()])
+    table = lines(tables(data, ".csv", "procurement", key))
     assert column(table, "item_description")[0] == text
     assert column(table, "_source_row") == [2, 3]
 
 
 def test_semicolon_delimiter(key):
-    table = lines(read(fusion_csv([fusion_line()], delimiter=";"), ".csv", key))
+    table = lines(tables(fusion_csv([fusion_line()], delimiter=";"), ".csv", "procurement", key))
     assert table.notes["delimiter"] == ";" and column(table, "vendor_site_code") == ["NAIROBI"]
 
 
 def test_segment1_reused_across_business_units(key):
     rows = [fusion_line(), fusion_line(PRC_BU_NAME="UNDP Second BU", PO_HEADER_ID="300000999")]
-    table = lines(read(fusion_csv(rows), ".csv", key))
+    table = lines(tables(fusion_csv(rows), ".csv", "procurement", key))
     assert column(table, "segment1") == ["UNDP1-0001234"] * 2
     assert column(table, "prc_bu_name") == ["UNDP Procurement BU", "UNDP Second BU"]
 
@@ -106,20 +101,24 @@ def test_cancelled_quantities_and_flags_are_kept(key):
             LINE_NUM="2", CANCEL_FLAG="Y", LINE_STATUS="CANCELED", CANCEL_DATE="2024-03-09"
         ),
     ]
-    table = lines(read(fusion_csv(rows), ".csv", key))
+    table = lines(tables(fusion_csv(rows), ".csv", "procurement", key))
     assert column(table, "quantity_cancelled") == ["1", "0"]
     assert column(table, "cancel_flag") == ["N", "Y"]
 
 
 def test_a_decimal_comma_is_quarantined_not_reread(key):
-    table = lines(read(fusion_csv([fusion_line(AMOUNT="9000,00")], delimiter=";"), ".csv", key))
+    table = lines(
+        tables(
+            fusion_csv([fusion_line(AMOUNT="9000,00")], delimiter=";"), ".csv", "procurement", key
+        )
+    )
     assert table.rows.height == 0
     assert table.quarantine.get_column("reason").to_list() == ["AMOUNT is not a number"]
 
 
 def test_invalid_cancel_flag_and_date_are_quarantined(key):
-    table = lines(read(fusion_csv([fusion_line(CANCEL_FLAG="X", CREATION_DATE="31/02/2024")]),
-                       ".csv", key))  # fmt: skip
+    data = fusion_csv([fusion_line(CANCEL_FLAG="X", CREATION_DATE="31/02/2024")])
+    table = lines(tables(data, ".csv", "procurement", key))
     reasons = set(table.quarantine.get_column("reason").to_list())
     assert "CANCEL_FLAG is not one of Y, N" in reasons
     assert any(r.startswith("CREATION_DATE is not a date") for r in reasons)
@@ -130,11 +129,11 @@ def test_supplier_names_are_pseudonymised_and_buyers_dropped(key, other_key):
     data = fusion_csv([fusion_line()]).decode("utf-8-sig").splitlines()
     data[0] = ",".join(header)
     data[1] += ",Jane Otieno"
-    table = lines(read("\r\n".join(data).encode(), ".csv", key))
+    table = lines(tables("\r\n".join(data).encode(), ".csv", "procurement", key))
     dumped = table.rows.write_csv()
     assert "Acme Solar" not in dumped and "Otieno" not in dumped
     assert table.rows.get_column("_extra").to_list() == [None]
-    other = lines(read(fusion_csv([fusion_line()]), ".csv", other_key))
+    other = lines(tables(fusion_csv([fusion_line()]), ".csv", "procurement", other_key))
     assert column(other, "vendor_id_pseudonym") != column(table, "vendor_id_pseudonym")
 
 
@@ -151,7 +150,7 @@ def test_a_file_missing_columns_is_rejected_naming_the_variant(key):
 def test_every_variant_maps_to_the_registered_columns(key):
     expected = [c.name for c in oracle_po.LINES.columns]
     for data in (fusion_csv([fusion_line()]), ebs_csv([fusion_line()]), otbi_csv([fusion_line()])):
-        table = lines(read(data, ".csv", key))
+        table = lines(tables(data, ".csv", "procurement", key))
         assert table.rows.columns[: len(expected)] == expected
         assert json.loads(table.rows.get_column("_extra")[0] or "{}") == {}
 
@@ -174,7 +173,7 @@ def test_cancelled_lines_count_nowhere_and_fanout_counts_once(tmp_path):
         "EBS/procurement/PO_Lines_EBS_20240331.csv": ebs_csv(rows[:4]),
         "OTBI/procurement/PO_Lines_OTBI_20240331.csv": otbi_csv(rows[:2] + rows[2:4]),
     }
-    landing = write_landing(tmp_path / "landing", files, ["FUS", "EBS", "OTBI"])
+    landing = write_landing(tmp_path / "landing", ["FUS", "EBS", "OTBI"], files)
     con = duckdb.connect(str(build_marts(tmp_path, landing)), read_only=True)
     spend = dict(
         con.execute(

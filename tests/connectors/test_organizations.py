@@ -18,18 +18,10 @@ from connectors import registry as dialects
 from connectors.landing import scan
 from connectors.organizations import MAX_BYTES, RegistryError, iso_countries, load_registry
 from pipelines import database, manifest, org_registry, raw_load
-from tests.reliability.landing_files import refrigerant_csv
+from tests.builders.landing import UNEP_ENTRY
+from tests.builders.refrigerant_log import refrigerant_csv
 
-UNEP = """\
-  - code: UNEP
-    name: United Nations Environment Programme
-    country: KE
-    currency: USD
-    headcount: {2023: 1270, 2024: 1302}
-    baseline_year: 2019
-    targets:
-      - {scope: all, year: 2030, reduction_pct: 45}
-"""
+UNEP = UNEP_ENTRY
 
 
 def registry(tmp_path: Path, *entries: str) -> Path:

@@ -1,10 +1,9 @@
 """Personal data in columns no dialect declares (docs/contract.md section 3.6): pseudonymised or
-dropped, never
-kept in clear in `_extra`.
+dropped, never kept in clear in `_extra`.
 
 The rules of `connectors/personal_columns.py` are tested as a table (headers in five
 languages, and headers that name things), then applied to a file of every dialect written by
-the fault matrix's builders (`tests/reliability/files.py`): the personal values appear
+the fault matrix's builders (`tests/builders/`): the personal values appear
 nowhere in the loaded rows, `_extra` included, and the other extra columns are kept as before.
 """
 
@@ -12,22 +11,16 @@ import json
 import re
 
 import pytest
-from reliability.files import (
-    CONCUR_DEFAULTS,
-    TABULAR,
-    UTILITY_JSON,
-    Export,
-    concur_bytes,
-    concur_detail,
-    json_bytes,
-    read,
-    read_export,
-)
 
 from connectors import registry
 from connectors.personal_columns import classify, words
 from connectors.pseudonym import PREFIX, pseudonym
 from connectors.validate import TableResult
+from tests.builders.common import Export, read, read_export
+from tests.builders.concur_sae import DEFAULTS as CONCUR_DEFAULTS
+from tests.builders.concur_sae import concur_bytes, concur_detail
+from tests.builders.exports import TABULAR
+from tests.builders.utility_bill import UTILITY_JSON, json_bytes
 
 # --- the rules, as a table ------------------------------------------------------------------
 

@@ -4,42 +4,21 @@ Gas names and units stay as written in raw; their mapping (R410a -> R-410A, lb -
 factors/ and tested by the dbt unit tests of int_refrigerant_services.
 """
 
-import csv
-import io
-
 import pytest
-from scope12_files import column, read, reasons
 
 from connectors.pseudonym import pseudonym
-
-HEADER = ["Site Code", "Site Name", "Country", "Equipment ID", "Equipment Type", "Refrigerant",
-          "Nameplate Charge", "Charge Unit", "Service Date", "Service Type", "Quantity Added",
-          "Quantity Recovered", "Quantity Unit", "Leak Check Result", "Technician",
-          "Certificate No", "Contractor", "Notes"]  # fmt: skip
+from samples.refrigerant_log import HEADER
+from tests.builders.common import cells, column, csv_file, reasons
+from tests.builders.common import read_file as read
+from tests.builders.refrigerant_log import SERVICE
 
 
 def service(**changes) -> list[str]:
-    row = dict(
-        zip(
-            HEADER,
-            ["NBO-HQ", "Gigiri", "KE", "AC-001", "Split AC", "R-410A", "2.50", "kg",
-             "2024-03-05", "Top-up", "0.40", "", "kg", "", "Peter Mwangi", "F-GAS-123456",
-             "CoolTech", ""],
-            strict=True,
-        )
-    )  # fmt: skip
-    row.update({k.replace("_", " "): v for k, v in changes.items()})
-    return [row[h] for h in HEADER]
+    return cells(SERVICE, **changes)
 
 
 def write(tmp_path, rows, encoding="utf-8", name="Refrigerant_Log_UNEP_2024.csv"):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    writer.writerows(rows)
-    path = tmp_path / name
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
+    return csv_file(tmp_path / name, HEADER, rows, encoding=encoding)
 
 
 def load(path, key):

@@ -1,8 +1,8 @@
 """`sap_me2n_csv` (docs/dialects.md D1): every variant and quirk read correctly, or quarantined.
 
-Fixture files are written in tmp_path from docs/dialects.md by procurement_files.py; `read` goes
-through detection and checks rows_in = loaded + quarantined for every file. The test that
-compares mart rows builds the marts with the real loaders and dbt (marked slow).
+Fixture files are written in tmp_path from docs/dialects.md by tests/builders/sap_me2n.py;
+`tables` goes through detection and checks rows_in = loaded + quarantined for every file. The
+test that compares mart rows builds the marts with the real loaders and dbt (marked slow).
 """
 
 import datetime as dt
@@ -16,23 +16,22 @@ import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from procurement_files import (
+
+from connectors import oracle_po, registry, sap_me2n
+from connectors.base import RejectedFile
+from connectors.validate import whole_number
+from tests.builders.common import tables
+from tests.builders.landing import build_marts, write_landing
+from tests.builders.sap_me2n import (
     LINES,
     ME2N_DE,
     ME2N_EN,
-    build_marts,
     lfa1_csv,
     me2n_csv,
     me2n_row,
     me2n_xlsx,
     number,
-    read,
-    write_landing,
 )
-
-from connectors import oracle_po, registry, sap_me2n
-from connectors.base import RejectedFile
-from connectors.validate import whole_number
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real-exports" / "sap_po"
 ITEMS = "sap_me2n_items"
@@ -56,7 +55,7 @@ def reasons(table) -> dict[int, str]:
 
 
 def test_clean_german_list_keeps_every_value_as_text(key):
-    table = items(read(me2n_csv(), ".csv", key))
+    table = items(tables(me2n_csv(), ".csv", "procurement", key))
     assert table.rows_in == table.rows.height == len(LINES)
     assert table.rows_skipped == 1
     assert column(table, "einkaufsbeleg")[:2] == ["4500012345", "4500012345"]
@@ -75,7 +74,7 @@ def test_trailing_minus_reads_as_a_negative_number(key):
     assert sap_me2n.number("1.234,56-", ",") == Decimal("-1234.56")
     assert sap_me2n.number("1,234.56-", ".") == Decimal("-1234.56")
     for lang in ("de", "en"):
-        table = items(read(me2n_csv(lang=lang, negative_return=True), ".csv", key))
+        table = items(tables(me2n_csv(lang=lang, negative_return=True), ".csv", "procurement", key))
         text = column(table, "bestellnettowert")[1]
         assert text == ("1.234,56-" if lang == "de" else "1,234.56-")
         separator = column(table, "export_decimal_separator")[1]
@@ -98,20 +97,20 @@ def test_every_list_number_reads_back_exactly(value, lang):
 
 
 def test_deletion_and_returns_flags_are_kept_and_checked(key):
-    table = items(read(me2n_csv(), ".csv", key))
+    table = items(tables(me2n_csv(), ".csv", "procurement", key))
     assert column(table, "loeschkennzeichen") == [None, None, None, "L", "S", None]
     assert column(table, "retourenposition") == [None, "X", None, None, None, None]
     assert column(table, "einkaufsbelegtyp")[-1] == "K"
     bad = me2n_row(LINES[0], "de")
     bad[22] = "Q"
-    table = items(read(me2n_csv(extra_rows=[(1, bad)]), ".csv", key))
+    table = items(tables(me2n_csv(extra_rows=[(1, bad)]), ".csv", "procurement", key))
     assert "Loeschkennzeichen is not one of L, S" in reasons(table)[3]
 
 
 def test_a_value_that_is_not_quantity_times_price_is_quarantined(key):
     wrong = me2n_row(LINES[0], "de")
     wrong[19] = "2.701,35"  # quantity 2.000 x 1,35 = 2.700,00
-    table = items(read(me2n_csv(extra_rows=[(0, wrong)]), ".csv", key))
+    table = items(tables(me2n_csv(extra_rows=[(0, wrong)]), ".csv", "procurement", key))
     assert table.rows.height == len(LINES)
     assert "is not Bestellmenge x Nettopreis / Preiseinheit = 2700.00" in reasons(table)[2]
 
@@ -119,7 +118,7 @@ def test_a_value_that_is_not_quantity_times_price_is_quarantined(key):
 def test_a_number_in_the_wrong_format_is_quarantined_not_reread(key):
     wrong = me2n_row(LINES[0], "de")
     wrong[16] = "1,35,0"
-    table = items(read(me2n_csv(extra_rows=[(0, wrong)]), ".csv", key))
+    table = items(tables(me2n_csv(extra_rows=[(0, wrong)]), ".csv", "procurement", key))
     assert reasons(table)[2] == "Nettopreis is not a number"
 
 
@@ -147,7 +146,7 @@ def test_a_price_unit_grouped_like_the_files_numbers_is_one_thousand(key, lang, 
     loads (it was quarantined as "not a whole number") and its value checks out."""
     data = me2n_csv(lang=lang, extra_rows=[(0, per_thousand(lang, price_unit))])
 
-    table = items(read(data, ".csv", key))
+    table = items(tables(data, ".csv", "procurement", key))
 
     assert table.quarantine.height == 0
     assert table.rows.height == len(LINES) + 1
@@ -174,7 +173,7 @@ def test_a_price_unit_in_another_convention_is_quarantined_never_reread(
 ):
     data = me2n_csv(lang=lang, extra_rows=[(0, per_thousand(lang, price_unit))])
 
-    table = items(read(data, ".csv", key))
+    table = items(tables(data, ".csv", "procurement", key))
 
     assert table.rows.height == len(LINES)
     assert reasons(table)[2].startswith(reason)
@@ -199,7 +198,7 @@ def test_grouped_whole_numbers_are_the_sap_dialects_rule_only():
 
 
 def test_english_logon_variant(key):
-    table = items(read(me2n_csv(lang="en"), ".csv", key))
+    table = items(tables(me2n_csv(lang="en"), ".csv", "procurement", key))
     assert column(table, "export_language") == ["en"] * len(LINES)
     assert column(table, "export_decimal_separator")[0] == "."
     assert column(table, "export_date_order")[0] == "mdy"
@@ -210,14 +209,14 @@ def test_english_logon_variant(key):
 
 def test_ecc_wording_vendor_supplying_plant(key):
     header = [h if h != "Supplier/Supplying Plant" else "Vendor/supplying plant" for h in ME2N_EN]
-    table = items(read(me2n_csv(lang="en", header=header), ".csv", key))
+    table = items(tables(me2n_csv(lang="en", header=header), ".csv", "procurement", key))
     assert table.rows.height == len(LINES)
     assert column(table, "lieferant_lieferwerk_pseudonym")[0].startswith("psn_")
 
 
 def test_xlsx_variant_with_number_and_date_cells(tmp_path, key):
     path = me2n_xlsx(tmp_path / "ME2N_1000_20240331.xlsx")
-    table = items(read(path.read_bytes(), ".xlsx", key))
+    table = items(tables(path.read_bytes(), ".xlsx", "procurement", key))
     assert table.rows.height == len(LINES) and table.quarantine.height == 0
     assert column(table, "belegdatum")[0] == "2024-03-05"
     assert column(table, "bestellnettowert")[0] == "2700"
@@ -228,7 +227,7 @@ def test_xlsx_variant_with_number_and_date_cells(tmp_path, key):
 
 def test_date_as_serial(tmp_path, key):
     path = me2n_xlsx(tmp_path / "serial.xlsx", serial_dates=True)
-    table = items(read(path.read_bytes(), ".xlsx", key))
+    table = items(tables(path.read_bytes(), ".xlsx", "procurement", key))
     assert column(table, "belegdatum")[0] == "45356"  # 5 March 2024, read in staging
     assert table.quarantine.height == 0
 
@@ -236,7 +235,7 @@ def test_date_as_serial(tmp_path, key):
 def test_technical_field_names_of_a_raw_table_download(key):
     header = [sap_me2n.H[k][3] or h for k, h in zip(sap_me2n.H, ME2N_DE, strict=False)]
     header[20], header[21] = "noch zu liefern (Menge)", "noch zu liefern (Wert)"
-    table = items(read(me2n_csv(header=header), ".csv", key))
+    table = items(tables(me2n_csv(header=header), ".csv", "procurement", key))
     assert column(table, "export_language")[0] == "technical"
     assert table.rows.height == len(LINES)
 
@@ -246,7 +245,7 @@ def test_technical_field_names_of_a_raw_table_download(key):
 
 def test_preamble_title_rows(key):
     data = me2n_csv(preamble=["Einkaufsbelege zu Lieferant", ""])
-    table = items(read(data, ".csv", key))
+    table = items(tables(data, ".csv", "procurement", key))
     assert table.notes["header_row"] == 3 and table.rows_skipped == 3
     assert table.rows.height == len(LINES)
     assert column(table, "_source_row")[0] == 4
@@ -261,7 +260,7 @@ def test_group_subtotal_rows_are_structural(key):
     total = [""] * 27
     total[0], total[17], total[19] = "**", "EUR", "3.784,56 **"
     data = me2n_csv(extra_rows=[(1, subtotal), (2, group), (6, total)])
-    table = items(read(data, ".csv", key))
+    table = items(tables(data, ".csv", "procurement", key))
     assert table.rows.height == len(LINES) and table.quarantine.height == 0
     assert table.rows_skipped == 1 + 3
 
@@ -271,13 +270,13 @@ def test_duplicate_header_names_keep_the_first_and_the_second_as_extra(key):
     lines = [[*me2n_row(line, "de"), "SUP-77"] for line in LINES]
     data = ";".join(header).encode("cp1252") + b"\r\n"
     data += b"".join(";".join(r).encode("cp1252") + b"\r\n" for r in lines)
-    table = items(read(data, ".csv", key))
+    table = items(tables(data, ".csv", "procurement", key))
     assert column(table, "material")[0] is None
     assert json.loads(column(table, "_extra")[0]) == {"Material_2": "SUP-77"}
 
 
 def test_utf8_bom(key):
-    table = items(read(me2n_csv(encoding="utf-8-sig"), ".csv", key))
+    table = items(tables(me2n_csv(encoding="utf-8-sig"), ".csv", "procurement", key))
     assert table.notes["encoding"] == "utf-8-sig"
     assert column(table, "kurztext")[1] == "Kopierpapier A4 FSC Recycling"
     assert column(table, "waehrung")[0] == "USD"
@@ -286,26 +285,30 @@ def test_utf8_bom(key):
 def test_cp1252_umlauts_survive(key):
     line = list(LINES[0])
     line[5] = "Rückgabe Prüfgerät"
-    table = items(read(me2n_csv(lines=[tuple(line)]), ".csv", key))
+    table = items(tables(me2n_csv(lines=[tuple(line)]), ".csv", "procurement", key))
     assert column(table, "kurztext") == ["Rückgabe Prüfgerät"]
 
 
 def test_tab_delimited_txt(key):
-    table = items(read(me2n_csv(delimiter="\t"), ".txt", key))
+    table = items(tables(me2n_csv(delimiter="\t"), ".txt", "procurement", key))
     assert table.notes["delimiter"] == "\t" and table.rows.height == len(LINES)
 
 
 def test_leading_zeros_stripped_give_the_same_vendor_pseudonym(key):
-    padded = read(lfa1_csv([("100123", "KE", "Acme Logistics Ltd")]), ".csv", key)[0]
-    stripped = read(lfa1_csv([("100123", "KE", "Acme")], pad=False), ".csv", key)[0]
-    listed = items(read(me2n_csv(), ".csv", key))
+    padded = tables(lfa1_csv([("100123", "KE", "Acme Logistics Ltd")]), ".csv", "procurement", key)[
+        0
+    ]
+    stripped = tables(lfa1_csv([("100123", "KE", "Acme")], pad=False), ".csv", "procurement", key)[
+        0
+    ]
+    listed = items(tables(me2n_csv(), ".csv", "procurement", key))
     pseudonym = column(listed, "lieferant_lieferwerk_pseudonym")[0]
     assert column(padded, "kreditor_pseudonym") == column(stripped, "kreditor_pseudonym")
     assert column(padded, "kreditor_pseudonym") == [pseudonym]
     assert column(padded, "land") == ["KE"]
     group = me2n_row(LINES[0], "de")
     group[11] = "1"  # local material group 001 with its zeros stripped: kept as exported
-    table = items(read(me2n_csv(extra_rows=[(0, group)]), ".csv", key))
+    table = items(tables(me2n_csv(extra_rows=[(0, group)]), ".csv", "procurement", key))
     assert column(table, "warengruppe")[0] == "1"
 
 
@@ -320,7 +323,7 @@ def test_unconverted_list_with_rules(key):
 
     text = "\r\n".join(["Einkaufsbelege zu Lieferant", "", rule, box(header), rule,
                         *map(box, rows), rule]) + "\r\n"  # fmt: skip
-    table = items(read(text.encode("cp1252"), ".csv", key))
+    table = items(tables(text.encode("cp1252"), ".csv", "procurement", key))
     assert table.notes["delimiter"] == "|"
     assert table.rows.height == len(LINES) and table.quarantine.height == 0
     assert column(table, "position")[0].strip() == "10"
@@ -330,7 +333,7 @@ def test_unconverted_list_with_rules(key):
 def test_wrapped_header(key):
     for wrapped in ("Bestell menge", "Bestell\nmenge"):
         header = [wrapped if h == "Bestellmenge" else h for h in ME2N_DE]
-        table = items(read(me2n_csv(header=header), ".csv", key))
+        table = items(tables(me2n_csv(header=header), ".csv", "procurement", key))
         assert column(table, "bestellmenge")[0] == "2.000,000"
 
 
@@ -339,13 +342,15 @@ def test_wrapped_header(key):
 
 def test_vendor_names_and_addresses_never_reach_raw(key, other_key):
     data = me2n_csv()
-    table = items(read(data, ".csv", key))
+    table = items(tables(data, ".csv", "procurement", key))
     dumped = table.rows.write_csv()
     assert "Acme" not in dumped and "Nairobi Office" not in dumped
-    vendors = read(lfa1_csv([("100123", "KE", "Acme Logistics Ltd")]), ".csv", key)[0]
+    vendors = tables(
+        lfa1_csv([("100123", "KE", "Acme Logistics Ltd")]), ".csv", "procurement", key
+    )[0]
     assert vendors.rows.columns[:3] == ["kreditor_pseudonym", "land", "ort"]
     assert "Moi Avenue" not in vendors.rows.write_csv()
-    other = items(read(data, ".csv", other_key))
+    other = items(tables(data, ".csv", "procurement", other_key))
     assert column(other, "lieferant_lieferwerk_pseudonym") != column(
         table, "lieferant_lieferwerk_pseudonym"
     )
@@ -375,7 +380,7 @@ needs_real = pytest.mark.skipif(not REAL.exists(), reason="../shared/real-export
 @needs_real
 def test_real_spanish_me2n_xlsx_is_read(key):
     path = REAL / "fernandoparisi__Supplier-Operations-Performance-Dashboard" / "ME2N.XLSX"
-    table = items(read(path.read_bytes(), ".xlsx", key))
+    table = items(tables(path.read_bytes(), ".xlsx", "procurement", key))
     assert table.rows_in == table.rows.height == 6964
     assert column(table, "export_language")[0] == "es"
     assert column(table, "belegdatum")[0] == "2023-06-01"
@@ -428,7 +433,7 @@ def test_a_line_read_as_german_or_english_gives_the_same_mart_row(tmp_path):
         "BOTH/procurement/ME2N_1000_20240701.txt": me2n_csv(lang="en", delimiter="\t"),
         "BOTH/procurement/LFA1_1000_20240630.csv": vendors("Savanna"),
     }
-    landing = write_landing(tmp_path / "landing", files, ["ORGDE", "ORGEN", "BOTH"])
+    landing = write_landing(tmp_path / "landing", ["ORGDE", "ORGEN", "BOTH"], files)
     con = duckdb.connect(str(build_marts(tmp_path, landing)), read_only=True)
     same = (
         "po_number, po_line, po_date, supplier_pseudonym, supplier_country, unspsc_code, "
@@ -504,7 +509,7 @@ def test_a_line_priced_per_thousand_counts_its_spend_in_a_german_and_an_english_
         "ORGDE/procurement/ME2N_1000_20240630.csv": without_value("de", "1.000"),
         "ORGEN/procurement/ME2N_1000_20240630.csv": without_value("en", "1,000"),
     }
-    landing = write_landing(tmp_path / "landing", files, ["ORGDE", "ORGEN"])
+    landing = write_landing(tmp_path / "landing", ["ORGDE", "ORGEN"], files)
     work_db = build_marts(tmp_path, landing, select="+fct_procurement_lines")
     con = duckdb.connect(str(work_db), read_only=True)
     try:

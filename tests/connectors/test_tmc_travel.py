@@ -1,6 +1,6 @@
 """`tmc_travel_xlsx` (docs/dialects.md D4): every quirk read correctly or quarantined with a reason.
 
-Fixture files are written in tmp_path from docs/dialects.md by d4_files.py; `load` reads them
+Fixture files are written in tmp_path from docs/dialects.md by tmc_travel.py; `load` reads them
 through detection and checks rows_in = loaded + quarantined rows for every file.
 """
 
@@ -14,17 +14,6 @@ import zipfile
 
 import polars as pl
 import pytest
-from d4_files import (
-    AIR_COLUMNS,
-    air_row,
-    assert_rows_accounted,
-    hotel_row,
-    load,
-    rail_row,
-    total_row,
-    write_csv,
-    write_workbook,
-)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +24,19 @@ from connectors.organizations import RegistryError, load_registry
 from connectors.tabular import read_csv_text
 from connectors.tmc_travel import DIALECT
 from connectors.validate import MASK, parse_date, validate
+from tests.builders.common import write, zip_bomb
+from tests.builders.landing import UNEP_ENTRY
+from tests.builders.tmc_travel import (
+    AIR_COLUMNS,
+    air_row,
+    assert_rows_accounted,
+    hotel_row,
+    load,
+    rail_row,
+    total_row,
+    write_csv,
+    write_workbook,
+)
 
 AIR, HOTEL, RAIL = "tmc_air_segments", "tmc_hotel", "tmc_rail"
 
@@ -683,19 +685,8 @@ def test_zip_that_is_not_a_workbook_is_rejected(tmp_path, key):
         load(path, key)
 
 
-def zip_bomb(path, megabytes=300):
-    """A workbook-shaped zip whose sheet inflates to `megabytes` of zeros."""
-    chunk = bytes(1 << 20)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            for _ in range(megabytes):
-                member.write(chunk)
-    return path
-
-
 def test_zip_bomb_is_rejected_without_inflating_it(tmp_path, key):
-    path = zip_bomb(tmp_path / "bomb.xlsx")
+    path = write(tmp_path / "bomb.xlsx", zip_bomb())
     data = path.read_bytes()
     assert len(data) < 2 * 1024**2
 
@@ -714,16 +705,10 @@ def test_zip_bomb_is_rejected_without_inflating_it(tmp_path, key):
 
 # --- landing scan and organization registry ---------------------------------------------
 
-REGISTRY = """\
-organizations:
-  - code: UNEP
-    name: United Nations Environment Programme
-    country: KE
-    currency: USD
-    headcount: {2023: 1270, 2024: 1302}
-    baseline_year: 2019
-    targets:
-      - {scope: all, year: 2030, reduction_pct: 45}
+REGISTRY = (
+    "organizations:\n"
+    + UNEP_ENTRY
+    + """\
   - code: UNHCR
     name: UN Refugee Agency
     country: CH
@@ -737,6 +722,7 @@ organizations:
     targets:
       - {scope: 3, year: 2030, reduction_pct: 30}
 """
+)
 
 
 @pytest.fixture

@@ -7,16 +7,16 @@ int_utility_meter_fates); here: flattening, detection, and quarantine of unreada
 """
 
 import copy
-import csv
-import io
 import json
 
 import pytest
-from scope12_files import column, read, reasons
 
 from connectors import registry
 from connectors.base import RejectedFile
 from connectors.utility_bill import METERS
+from samples.utility_bill import CSV_HEADER
+from tests.builders.common import column, csv_file, reasons
+from tests.builders.common import read_file as read
 
 EXAMPLE = {
     "generatedAt": "2024-04-02T06:00:00Z",
@@ -54,9 +54,6 @@ EXAMPLE = {
         }
     ],
 }  # fmt: skip
-CSV_HEADER = ["Site Code", "Country", "Supplier", "Account Number", "Meter ID", "Period Start",
-              "Period End", "Consumption", "Unit", "Read Type", "Tariff", "Amount", "Currency",
-              "Renewable %"]  # fmt: skip
 
 
 def write_json(tmp_path, document, name="utility_statements_20240402.json"):
@@ -195,13 +192,7 @@ def test_an_empty_statement_list_has_no_rows(tmp_path, key):
 
 
 def write_csv(tmp_path, rows, name="Utility_Bills_NBO_2024.csv"):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    writer.writerows(rows)
-    path = tmp_path / name
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    return path
+    return csv_file(tmp_path / name, CSV_HEADER, rows)
 
 
 def test_the_flat_csv_variant_maps_to_the_same_raw_table(tmp_path, key):

@@ -30,11 +30,6 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-MARTS = (
-    "select * from marts.fct_emissions order by emission_id",
-    "select * from marts.org_emissions_annual order by all",
-    "select * from marts.fct_emission_sources order by all",
-)
 STATE = """
 select
     (select max_by(run_id, finished_at) from ops.runs where status = 'published'),
@@ -139,14 +134,6 @@ def finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
-def marts(served: Path) -> list[list[tuple]]:
-    con = duckdb.connect(str(served), read_only=True)
-    try:
-        return [con.execute(q).fetchall() for q in MARTS]
-    finally:
-        con.close()
-
-
 def served_state(served: Path) -> dict:
     con = duckdb.connect(str(served), read_only=True)
     try:
@@ -178,11 +165,9 @@ def observations(process: subprocess.Popen, out: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory) -> Path:
-    from samples import generate
+    from tests.builders.landing import generated_landing
 
-    root = tmp_path_factory.mktemp("landing")
-    generate(root, orgs=2, rows=40, seed=21)
-    return root
+    return generated_landing(tmp_path_factory.mktemp("landing"), rows=40)
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +250,9 @@ def test_the_refused_run_leaves_no_trace_and_the_served_warehouse_equals_a_clean
     statuses = con.execute("select status from ops.runs").fetchall()
     con.close()
     assert statuses == [("published",)], "the refused run recorded nothing"
-    assert marts(served) == marts(contended["clean"])
+    from tests.builders.landing import emission_marts
+
+    assert emission_marts(served) == emission_marts(contended["clean"])
 
 
 # --- 6: readers during a run ------------------------------------------------------------------

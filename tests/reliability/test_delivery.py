@@ -21,11 +21,8 @@ import dataclasses
 import datetime as dt
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from connectors import registry
@@ -33,33 +30,24 @@ from connectors.base import RejectedFile
 from connectors.landing import scan
 from connectors.organizations import load_registry
 from pipelines import database, manifest, raw_load
-from reliability.files import (
-    CONCUR,
-    CSV_EXPORTS,
-    FUELCARD,
-    GENERATOR_XLSX,
+from tests.builders.common import (
     KEY,
-    SAP_DE,
-    SAP_XLSX,
-    TABULAR,
-    TMC_CSV,
-    TMC_XLSX,
-    UTILITY_JSON,
     Export,
-    comma_variant,
-    concur_bytes,
-    concur_detail,
     csv_lines,
     first_data_row,
-    fuel_row,
-    json_bytes,
     quarantine_of,
     read,
     read_export,
-    utility_document,
-    write_registry,
     xlsx_bytes,
 )
+from tests.builders.concur_sae import CONCUR, concur_bytes, concur_detail
+from tests.builders.exports import CSV_EXPORTS, TABULAR
+from tests.builders.fuelcard import FUELCARD, comma_variant, fuel_row
+from tests.builders.generator_fuel_log import GENERATOR_XLSX
+from tests.builders.landing import Run, write_registry
+from tests.builders.sap_me2n import SAP_DE, SAP_XLSX
+from tests.builders.tmc_travel import TMC_CSV, TMC_XLSX
+from tests.builders.utility_bill import UTILITY_JSON, json_bytes, utility_document
 
 pytestmark = pytest.mark.slow
 
@@ -466,7 +454,6 @@ def test_total_rows_are_structural_not_data(export, totals):
 
 # --- in the marts: two nightly runs over one landing folder ---------------------------------
 
-KEY_TEXT = "delivery-test-key"
 MART_QUERIES = {
     "fct_emissions": "select * from marts.fct_emissions order by emission_id",
     "fct_emission_sources": "select * from marts.fct_emission_sources order by all",
@@ -533,35 +520,18 @@ def second_delivery(landing: Path) -> None:
     (landing / LATE_2023).write_bytes(comma_variant(FUELCARD.with_rows(late)).bytes())
 
 
-class Pipeline:
+class Pipeline(Run):
+    """`greenblue run`s on one landing folder, keeping the marts after each."""
+
     def __init__(self, root: Path):
-        self.landing = root / "landing"
-        self.served = root / "served" / "greenblue.duckdb"
-        self.env = {
-            **os.environ,
-            "GREENBLUE_LANDING": str(self.landing),
-            "GREENBLUE_WAREHOUSE": str(self.served),
-            "GREENBLUE_PSEUDONYM_KEY": KEY_TEXT,
-        }
+        super().__init__(root, root / "landing")
         self.snapshots: list[dict[str, list[tuple]]] = []
 
-    def run(self) -> None:
-        done = subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", "run"],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    def run(self) -> "Pipeline":
+        super().run()
+        assert self.returncode == 0, self.stdout[-3000:] + self.stderr[-3000:]
         self.snapshots.append({k: self.query(q) for k, q in MART_QUERIES.items()})
-
-    def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        con = duckdb.connect(str(self.served), read_only=True)
-        try:
-            return con.execute(sql, params or []).fetchall()
-        finally:
-            con.close()
+        return self
 
     def file_id(self, relative: str, status: str) -> str:
         ((file_id,),) = self.query(

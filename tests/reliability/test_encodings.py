@@ -22,36 +22,26 @@ import io
 import openpyxl
 import pytest
 
-from reliability.files import (
-    CONCUR,
-    CSV_EXPORTS,
-    FUELCARD,
-    FUELCARD_COMMA,
-    GENERATOR_XLSX,
-    ORACLE_FUSION,
-    ORACLE_OTBI,
-    REFRIGERANT,
-    SAP_DE,
-    SAP_EN,
-    SAP_XLSX,
-    TABULAR,
-    TMC_CSV,
-    TMC_XLSX,
-    UTILITY_CSV,
-    UTILITY_JSON,
+from tests.builders.common import (
     Export,
-    concur_bytes,
-    concur_detail,
     csv_bytes,
     csv_lines,
     declared,
     first_data_row,
-    json_bytes,
     quarantine_of,
     read,
     read_export,
     values,
 )
+from tests.builders.concur_sae import CONCUR, concur_bytes, concur_detail
+from tests.builders.exports import CSV_EXPORTS, TABULAR
+from tests.builders.fuelcard import FUELCARD, FUELCARD_COMMA
+from tests.builders.generator_fuel_log import GENERATOR_XLSX
+from tests.builders.oracle_po import ORACLE_FUSION, ORACLE_OTBI
+from tests.builders.refrigerant_log import REFRIGERANT
+from tests.builders.sap_me2n import SAP_DE, SAP_EN, SAP_XLSX
+from tests.builders.tmc_travel import TMC_CSV, TMC_XLSX
+from tests.builders.utility_bill import UTILITY_CSV, UTILITY_JSON, json_bytes
 
 NAMES = ("Zürich", "São Paulo")
 

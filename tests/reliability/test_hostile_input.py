@@ -16,7 +16,6 @@ Guaranteed:
   landing folder load all the same.
 """
 
-import functools
 import io
 import json
 import os
@@ -37,15 +36,11 @@ from connectors.landing import scan
 from connectors.organizations import load_registry
 from connectors.stories import read_story
 from pipelines import database, manifest, raw_load
-from reliability.landing_files import (
-    KEY,
-    ROOT,
-    Run,
-    fuelcard_csv,
-    refrigerant_csv,
-    tmc_workbook,
-    write_landing,
-)
+from tests.builders.common import zip_bomb
+from tests.builders.fuelcard import fuelcard_csv
+from tests.builders.landing import KEY, ROOT, Run, text_values, write_landing
+from tests.builders.refrigerant_log import refrigerant_csv
+from tests.builders.tmc_travel import tmc_workbook
 
 pytestmark = pytest.mark.slow
 
@@ -127,36 +122,6 @@ def load_in_subprocess(landing: Path, db: Path, timeout: float = 120) -> tuple[d
     *_, manifest_line, peak = done.stdout.strip().splitlines()
     manifest = {path: tuple(entry) for path, entry in json.loads(manifest_line)}
     return manifest, int(peak)
-
-
-def raw_text(db: Path) -> list[str]:
-    """Every VARCHAR value of every raw and ops table."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        columns = con.execute(
-            "select table_schema, table_name, column_name from information_schema.columns "
-            "where table_schema in ('raw', 'ops') and data_type = 'VARCHAR'"
-        ).fetchall()
-        return [
-            v
-            for s, t, c in columns
-            for (v,) in con.execute(f'select "{c}" from {s}.{t} where "{c}" is not null').fetchall()
-        ]
-    finally:
-        con.close()
-
-
-@functools.cache
-def zip_bomb(megabytes: int = 300) -> bytes:
-    """A workbook-shaped zip whose sheet inflates to `megabytes` of zeros (about 0.1 %)."""
-    buffer = io.BytesIO()
-    chunk = bytes(1 << 20)
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            for _ in range(megabytes):
-                member.write(chunk)
-    return buffer.getvalue()
 
 
 def with_sheet_xml(workbook: bytes, change) -> bytes:
@@ -272,7 +237,7 @@ def test_links_out_of_the_landing_folder_and_pipes_are_rejected_never_opened(tmp
     assert manifest[f"{ORG}/fuel"] == ("rejected", "symlinked folder: not followed")
     assert manifest[f"{ORG}/refrigerants/good.csv"][0] == "loaded"
     assert len(manifest) == len(expected) + 2, "nothing under the linked folder was listed"
-    assert not [v for v in raw_text(db) if "OUTSIDE-SECRET" in v]
+    assert not [v for v in text_values(db, ("raw", "ops")) if "OUTSIDE-SECRET" in v]
 
 
 SWAPPED_AFTER_PLANNING = textwrap.dedent(
@@ -524,7 +489,7 @@ def test_the_run_publishes_with_every_hostile_item_rejected_or_loaded(hostile_ru
     assert stored == [(SCRIPT, SQL, FORMULA, IMAGE)]
     assert not list(hostile_run.root.rglob("PWNED")) and not (ROOT / "PWNED").exists()
     for db in (hostile_run.served, hostile_run.work_db):  # raw is in the working database
-        assert not [v for v in raw_text(db) if "OUTSIDE-SECRET" in v], db
+        assert not [v for v in text_values(db, ("raw", "ops")) if "OUTSIDE-SECRET" in v], db
 
 
 def test_the_html_report_escapes_every_hostile_text(hostile_run):

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from samples import generate
-from tests.reliability.landing_files import Run
+from tests.builders.landing import Run
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ from pipelines import database, manifest, raw_load
 from pipelines.automation import new_landing_files, nightly_schedule
 from pipelines.settings import load_settings
 from samples import generate
-from tests.reliability.landing_files import KEY, ROOT, Run
+from tests.builders.landing import KEY, ROOT, Run
 
 pytestmark = pytest.mark.slow
 ORG = "UNEP"  # the organization the sample generator writes first

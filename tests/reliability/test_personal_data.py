@@ -29,8 +29,8 @@ import pytest
 from connectors import concur_sae
 from connectors.base import Column, Table, header_key
 from connectors.registry import DIALECTS
-from reliability.landing_files import Run
 from samples import generate
+from tests.builders.landing import Run, text_values
 
 pytestmark = pytest.mark.slow
 
@@ -246,33 +246,14 @@ def searched(run, personal) -> Searched:
     is left out where it is shipped whole, and not looked for inside texts where it is
     shipped inside one. Numbers are not looked for inside longer numbers."""
     values = {v for texts in personal.values() for v in texts if len(v) >= SHORTEST}
-    shipped = shipped_text(run.served)
+    # the reference and factor tables, loaded from packages and factors/, never from landing
+    shipped = text_values(run.served, ("reference", "factors"))
     left_out = values & set(shipped)
     assert len(left_out) < 0.05 * len(values), sorted(left_out)
     values -= left_out
     candidates = {v for v in values if len(v) >= SHORTEST_INSIDE and re.search("[A-Za-z]", v)}
     inside_shipped = {v for v in candidates if any(v in text for text in shipped)}
     return Searched(sorted(values), frozenset(candidates - inside_shipped))
-
-
-def shipped_text(served: Path) -> list[str]:
-    """Every text value of the reference and factor tables (loaded from packages and
-    factors/, never from the landing folder)."""
-    con = duckdb.connect(str(served), read_only=True)
-    try:
-        columns = con.execute(
-            "select table_schema, table_name, column_name from information_schema.columns "
-            "where table_schema in ('reference', 'factors') and data_type = 'VARCHAR'"
-        ).fetchall()
-        return [
-            v
-            for schema, table, column in columns
-            for (v,) in con.execute(
-                f'select distinct "{column}" from {schema}."{table}" where "{column}" <> \'\''
-            ).fetchall()
-        ]
-    finally:
-        con.close()
 
 
 def test_every_declared_personal_column_is_found_populated_in_the_inputs(personal):

@@ -13,15 +13,9 @@ import duckdb
 import pytest
 
 from pipelines import database, publication
-from samples import generate
+from tests.builders.landing import emission_marts, generated_landing, greenblue
 
 pytestmark = pytest.mark.slow
-
-MARTS = (
-    "select * from marts.fct_emissions order by emission_id",
-    "select * from marts.org_emissions_annual order by all",
-    "select * from marts.fct_emission_sources order by all",
-)
 
 
 def env_for(root: Path, landing: Path) -> dict[str, str]:
@@ -31,24 +25,6 @@ def env_for(root: Path, landing: Path) -> dict[str, str]:
         "GREENBLUE_WAREHOUSE": str(root / "wh" / "greenblue.duckdb"),
         "GREENBLUE_PSEUDONYM_KEY": "fault-key",
     }
-
-
-def run(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "run"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
-def marts(served: Path) -> list[list[tuple]]:
-    con = duckdb.connect(str(served), read_only=True)
-    try:
-        return [con.execute(q).fetchall() for q in MARTS]
-    finally:
-        con.close()
 
 
 def children_of(pid: int) -> list[str]:
@@ -107,22 +83,20 @@ def kill_when(env: dict[str, str], marker: str, sig: int = signal.SIGKILL) -> st
 
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("landing")
-    generate(root, orgs=2, rows=200, seed=21)
-    return root
+    return generated_landing(tmp_path_factory.mktemp("landing"), rows=200)
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory, landing) -> dict[str, str]:
     """A workspace after one clean run: its environment."""
     env = env_for(tmp_path_factory.mktemp("clean"), landing)
-    assert run(env).returncode == 0
+    assert greenblue(env, "run").returncode == 0
     return env
 
 
 @pytest.fixture(scope="module")
 def clean(published) -> list[list[tuple]]:
-    return marts(Path(published["GREENBLUE_WAREHOUSE"]))
+    return emission_marts(Path(published["GREENBLUE_WAREHOUSE"]))
 
 
 def work_db(env: dict[str, str]) -> Path:
@@ -147,10 +121,10 @@ def test_killed_run_then_rerun_equals_a_clean_run(tmp_path, landing, clean, mark
     kill_when(env, marker, sig)
     served = tmp_path / "wh" / "greenblue.duckdb"
     if served.exists():  # killed after the swap: the file in place is the whole new one
-        assert marts(served) == clean
-    rerun = run(env)
+        assert emission_marts(served) == clean
+    rerun = greenblue(env, "run")
     assert rerun.returncode == 0, rerun.stderr[-3000:]
-    assert marts(served) == clean
+    assert emission_marts(served) == clean
     con = duckdb.connect(str(served), read_only=True)
     statuses = con.execute("select status from ops.runs order by started_at").fetchall()
     pending = con.execute(
@@ -184,18 +158,12 @@ def test_an_orphan_holding_the_working_database_is_detected_and_stopped(publishe
     )
     try:
         assert orphan.stdout.readline().strip() == "holding"
-        rerun = subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", "run", "--force"],
-            env=published,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        rerun = greenblue(published, "run", "--force")
         assert rerun.returncode == 0, rerun.stderr[-3000:]
         assert orphan.wait(timeout=30) == -signal.SIGKILL
     finally:
         orphan.kill()
-    assert marts(Path(published["GREENBLUE_WAREHOUSE"])) == clean
+    assert emission_marts(Path(published["GREENBLUE_WAREHOUSE"])) == clean
 
 
 def test_another_process_holding_the_working_database_is_named_in_one_line(published):
@@ -206,13 +174,7 @@ def test_another_process_holding_the_working_database_is_named_in_one_line(publi
     )
     try:
         assert stranger.stdout.readline().strip() == "holding"
-        rerun = subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", "run", "--force"],
-            env={**published, "GREENBLUE_LOCK_WAIT_SECONDS": "1"},
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        rerun = greenblue({**published, "GREENBLUE_LOCK_WAIT_SECONDS": "1"}, "run", "--force")
     finally:
         stranger.kill()
     assert rerun.returncode == 1
@@ -229,10 +191,10 @@ def test_a_run_killed_after_its_swap_is_recorded_published_by_the_next(published
     con.execute("update ops.runs set status = 'publishing' where run_id = ?", [run_id])
     con.close()
     assert publication.current_run(served) == run_id
-    again = run(published)
+    again = greenblue(published, "run")
     assert again.returncode == 0, again.stderr[-3000:]
     con = duckdb.connect(str(work_db(published)), read_only=True)
     status = con.execute("select status from ops.runs where run_id = ?", [run_id]).fetchall()
     con.close()
     assert status == [("published",)]
-    assert marts(served) == clean
+    assert emission_marts(served) == clean

@@ -36,10 +36,16 @@ from connectors.base import Column, Table, header_key
 from connectors.landing import scan
 from connectors.organizations import load_registry
 from pipelines import database, manifest, raw_load
+from tests.builders import fuelcard, refrigerant_log, tmc_travel
+from tests.builders.common import encode
+from tests.builders.concur_sae import DEFAULTS as CONCUR_DEFAULTS
+from tests.builders.concur_sae import detail, extract, line
+from tests.builders.oracle_po import FUSION, fusion_line
+from tests.builders.sap_me2n import ME2N_DE, ME2N_EN
+from tests.builders.tmc_travel import AIR_COLUMNS, csv_text
 
 KEY = b"property-test-pseudonym-key"
 ORG = "UNEP"
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 REGISTRY = f"""organizations:
   - code: {ORG}
     name: United Nations Environment Programme
@@ -210,38 +216,16 @@ def delimited(
         writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
         writer.writerow(file_header or header)
         writer.writerows([cells[h] for h in header] for cells in rows)
-        return encoded(buffer.getvalue(), encoding)
+        return encode(buffer.getvalue(), encoding)
 
     return write
 
 
-def encoded(text: str, encoding: str) -> bytes:
-    if encoding == "utf-8-sig":
-        return b"\xef\xbb\xbf" + text.encode("utf-8")
-    return text.encode(encoding)
-
-
 # --- D4 travel-agency CSV (Air Segments columns, `;`, cp1252, DD-MMM-YYYY) ---------------------
 
-AIR = [
-    "Client Account", "Traveller Name", "Employee ID", "Cost Centre", "Trip Purpose",
-    "Record Locator", "Ticket Number", "Original Ticket Number", "Transaction Type", "Issue Date",
-    "Validating Carrier", "Segment No", "Marketing Carrier", "Operating Carrier", "Flight Number",
-    "Origin Airport", "Origin City", "Origin Country", "Destination Airport", "Destination City",
-    "Destination Country", "Departure Date", "Departure Time", "Arrival Date", "Booking Class",
-    "Cabin", "Fare Basis", "Segment Km", "Segment Miles", "Haul", "Ticket Fare", "Ticket Taxes",
-    "Ticket Total", "Currency", "CO2 kg", "CO2e kg incl RF", "CO2 Methodology",
-]  # fmt: skip
-AIR_EXAMPLE = dict(zip(AIR, [
-    "UNEP-NBO", "OTIENO/JANE MS", "E100234", "CC-4410", "Mission", "KX7P2Q", "220-1234567890",
-    "", "SALE", "01-Mar-2024", "LX", "1", "LX", "LX", "LX0295", "NBO", "Nairobi", "KE", "ZRH",
-    "Zurich", "CH", "07-Mar-2024", "23:35", "08-Mar-2024", "Y", "Economy", "YOWKE", "6331",
-    "3934", "Long", "1450.00", "316.50", "1766.50", "USD", "512.4", "975.3", "DEFRA 2024",
-], strict=True))  # fmt: skip
-
-
-def tmc_date(day: dt.date) -> str:
-    return f"{day.day:02d}-{MONTHS[day.month - 1]}-{day.year}"
+AIR = AIR_COLUMNS
+# The dialect document's example row as the CSV variant prints it.
+AIR_EXAMPLE = {header: csv_text(value) for header, value in tmc_travel.AIR.items()}
 
 
 @st.composite
@@ -251,10 +235,10 @@ def air_row(draw) -> dict[str, str]:
         "Trip Purpose": draw(free_text()),
         "Ticket Number": draw(st.sampled_from(["220-1234567890", "0556876458431", ""])),
         "Transaction Type": draw(cased(("SALE", "EXCHANGE", "REFUND", "VOID"))),
-        "Issue Date": tmc_date(draw(DATES)),
+        "Issue Date": csv_text(draw(DATES)),
         "Segment No": str(draw(st.integers(1, 8))),
-        "Departure Date": tmc_date(draw(DATES)),
-        "Arrival Date": draw(st.just("") | DATES.map(tmc_date)),
+        "Departure Date": csv_text(draw(DATES)),
+        "Arrival Date": draw(st.just("") | DATES.map(csv_text)),
         "Ticket Fare": draw(decimal_text(2)),
         "Segment Km": draw(st.just("") | st.integers(50, 20000).map(str)),
     }
@@ -283,20 +267,8 @@ def tmc_csv(draw, max_rows: int = 10) -> Sample:
 
 # --- D5 fuel card ---------------------------------------------------------------------------
 
-FUEL = [
-    "Account Number", "Card Number", "Vehicle Registration", "Fleet ID", "Driver Name",
-    "Transaction ID", "Transaction Line", "Transaction Date", "Transaction Time", "Site Code",
-    "Site Name", "Site City", "Country Code", "Product Code", "Product Name", "Fuel Product",
-    "Quantity", "Unit", "Unit Price", "Net Amount", "VAT Amount", "Gross Amount",
-    "Transaction Currency", "Invoice Currency", "Exchange Rate", "Odometer", "Credit Debit",
-    "Refund Flag", "Original Transaction ID", "Invoice Number", "Posting Date",
-]  # fmt: skip
-FUEL_EXAMPLE = dict(zip(FUEL, [
-    "CZ1234567890", "700205******890645", "UN-1234", "V017", "J. OTIENO",
-    "io9KVXk1UkW57XWKyeaHHg", "1", "02/05/2024", "08:23:00", "KE004512", "SHELL WESTLANDS",
-    "Nairobi", "KE", "01", "Diesel", "Y", "45.200", "L", "1.6590", "64.65", "10.34", "74.99",
-    "KES", "USD", "0.007634", "125430", "D", "N", "", "S04500493", "03/05/2024",
-], strict=True))  # fmt: skip
+FUEL = fuelcard.HEADER
+FUEL_EXAMPLE = fuelcard.EXAMPLE
 FUEL_NUMBERS = ("Quantity", "Unit Price", "Net Amount", "VAT Amount", "Gross Amount")
 
 
@@ -358,16 +330,8 @@ def fuelcard_csv(draw, max_rows: int = 10) -> Sample:
 
 # --- D8 refrigerant log ---------------------------------------------------------------------
 
-REFRIGERANT = [
-    "Site Code", "Site Name", "Country", "Equipment ID", "Equipment Type", "Refrigerant",
-    "Nameplate Charge", "Charge Unit", "Service Date", "Service Type", "Quantity Added",
-    "Quantity Recovered", "Quantity Unit", "Leak Check Result", "Technician", "Certificate No",
-    "Contractor", "Notes",
-]  # fmt: skip
-REFRIGERANT_EXAMPLE = dict(zip(REFRIGERANT, [
-    "NBO-HQ", "Gigiri", "KE", "AC-001", "Split AC", "R-410A", "2.50", "kg", "2024-03-05",
-    "Top-up", "0.40", "", "kg", "", "Peter Mwangi", "F-GAS-123456", "CoolTech", "",
-], strict=True))  # fmt: skip
+REFRIGERANT = refrigerant_log.HEADER
+REFRIGERANT_EXAMPLE = refrigerant_log.SERVICE
 SERVICES = ("Installation", "Top-up", "Leak repair", "Recovery", "Disposal", "Leak check")
 
 
@@ -417,22 +381,6 @@ def refrigerant_csv(draw, max_rows: int = 10) -> Sample:
 
 # --- D1 SAP ME2N (German or English logon) --------------------------------------------------
 
-ME2N_DE = [
-    "Einkaufsbeleg", "Position", "Einkaufsbelegart", "Einkaufsbelegtyp", "Buchungskreis",
-    "Einkaufsorganisation", "Einkäufergruppe", "Lieferant/Lieferwerk", "Belegdatum", "Material",
-    "Kurztext", "Warengruppe", "Werk", "Lagerort", "Bestellmenge", "Bestellmengeneinheit",
-    "Nettopreis", "Währung", "Preiseinheit", "Bestellnettowert", "noch zu liefern (Menge)",
-    "noch zu liefern (Wert)", "Löschkennzeichen", "Endlieferung", "Retourenposition",
-    "Kontierungstyp", "Positionstyp",
-]  # fmt: skip
-ME2N_EN = [
-    "Purchasing Document", "Item", "Purch. Doc. Type", "Purch. Doc. Category", "Company Code",
-    "Purch. Organization", "Purchasing Group", "Supplier/Supplying Plant", "Document Date",
-    "Material", "Short Text", "Material Group", "Plant", "Storage Location", "Order Quantity",
-    "Order Unit", "Net Price", "Currency", "Price Unit", "Net Order Value",
-    "Still to be delivered (qty)", "Still to be delivered (value)", "Deletion Indicator",
-    "Delivery Completed", "Returns Item", "Acct Assignment Cat.", "Item Category",
-]  # fmt: skip
 SAP_DATE = {"de": "%d.%m.%Y", "en": "%m/%d/%Y"}
 
 
@@ -510,21 +458,7 @@ def sap_me2n(draw, max_rows: int = 10) -> Sample:
 
 # --- D2 Oracle Fusion PO lines ----------------------------------------------------------------
 
-FUSION = [
-    "PRC_BU_NAME", "PO_HEADER_ID", "SEGMENT1", "TYPE_LOOKUP_CODE", "DOCUMENT_STATUS",
-    "VENDOR_ID", "VENDOR_NAME", "VENDOR_SITE_CODE", "SUPPLIER_COUNTRY", "CURRENCY_CODE",
-    "RATE", "CREATION_DATE", "APPROVED_DATE", "PO_LINE_ID", "LINE_NUM", "LINE_TYPE",
-    "ORDER_TYPE_LOOKUP_CODE", "ITEM_NUMBER", "ITEM_DESCRIPTION", "CATEGORY_NAME", "UOM_CODE",
-    "QUANTITY", "UNIT_PRICE", "AMOUNT", "QUANTITY_CANCELLED", "LINE_STATUS", "CANCEL_FLAG",
-    "CANCEL_DATE", "NEED_BY_DATE", "SHIP_TO_COUNTRY",
-]  # fmt: skip
-FUSION_EXAMPLE = dict(zip(FUSION, [
-    "UNDP Procurement BU", "300000123456789", "UNDP1-0001234", "STANDARD", "OPEN",
-    "300000045678901", "Acme Solar, S.A.", "NAIROBI", "KE", "USD", "",
-    "2024-03-05T14:22:10.000+00:00", "", "300000123450001", "1", "Goods", "QUANTITY", "",
-    "Solar PV system 5 kWp, incl. installation", "26111600", "Ea", "2", "4500.00", "9000.00",
-    "0", "OPEN", "N", "", "2024-04-01", "KE",
-], strict=True))  # fmt: skip
+FUSION_EXAMPLE = fusion_line()
 DESCRIPTION = LATIN + "\n’€"
 
 
@@ -580,7 +514,6 @@ def oracle_po(draw, max_rows: int = 10) -> Sample:
 
 # --- D3 Concur SAE ----------------------------------------------------------------------------
 
-CONCUR_FIELDS = 400
 CONCUR = {
     "Batch ID": 1, "Batch Date": 2, "Sequence Number": 3, "Employee ID": 4, "Last Name": 5,
     "First Name": 6, "Employee Group": 8, "Report Key": 19, "Reimbursement Currency": 21,
@@ -591,12 +524,7 @@ CONCUR = {
     "Journal Debit Credit": 167, "Journal Amount": 168, "Allocation Pct": 189,
     "Entry Location Country": 338,
 }  # fmt: skip
-CONCUR_EXAMPLE = dict(zip(CONCUR, [
-    "812", "2024-04-02", "1", "E1002345", "Otieno", "Jane", "UNEP", "5001", "USD", "2024-03-20",
-    "7001", "REG", "Taxi", "2024-03-11", "USD", "1.0000", "N", "Taxi airport to hotel",
-    "Taxi Bleu", "TAXI BLEU GENEVE", "42.5000", "42.5000", "CASH", "DR", "+42.5000",
-    "100.0000", "CH",
-], strict=True))  # fmt: skip
+CONCUR_EXAMPLE = {header: CONCUR_DEFAULTS[position] for header, position in CONCUR.items()}
 JOURNAL = r"^[+-]\d+\.\d{4}$"
 
 
@@ -631,16 +559,12 @@ CONCUR_DEFECTS = defects(
 )
 
 
-def concur_field(value: str) -> str:
-    """A field as Concur writes it: quoted, inner quotes doubled, when it holds `|` or `"`."""
-    return '"' + value.replace('"', '""') + '"' if "|" in value or '"' in value else value
-
-
 def concur_line(cells: dict[str, str]) -> str:
-    fields = ["DETAIL"] + [""] * (CONCUR_FIELDS - 1)
+    """A DETAIL line as Concur writes it: a field holding `|` or `"` quoted."""
+    fields = detail({position: None for position in CONCUR_DEFAULTS})
     for header, position in CONCUR.items():
-        fields[position] = concur_field(cells[header])
-    return "|".join(fields)
+        fields[position] = cells[header]
+    return line(fields, quote=[i for i, v in enumerate(fields) if "|" in v or '"' in v])
 
 
 @st.composite
@@ -652,9 +576,8 @@ def concur_sae(draw, max_rows: int = 10) -> Sample:
         """The EXTRACT line with the count and the total of the amounts that are numbers."""
         amounts = [c["Journal Amount"] for c in details]
         total = sum((Decimal(a) for a in amounts if re.match(JOURNAL, a)), start=Decimal(0))
-        lines = [f"EXTRACT|2024-04-02|{len(details)}|{total:.4f}|812"]
-        lines += [concur_line(cells) for cells in details]
-        return (newline.join(lines) + newline).encode("utf-8")
+        lines = [concur_line(cells) for cells in details]
+        return extract(lines, total=f"{total:.4f}", newline=newline)
 
     name = "extract_CES_SAE_v3_p0021920cpta_20240404043035.txt"
     return tabular_sample(name, "concur_sae_pipe", "concur_sae_detail", rows, write, 2)

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from samples import generate
-from tests.reliability.landing_files import ROOT, Run
+from tests.builders.landing import ROOT, Run
 
 pytestmark = pytest.mark.slow
 

@@ -18,8 +18,11 @@ import openpyxl
 import pytest
 
 from samples import generate
-from tests.connectors import d4_files
-from tests.reliability.landing_files import Run, fuelcard_csv, oracle_csv, utility_csv
+from tests.builders import tmc_travel
+from tests.builders.fuelcard import fuelcard_csv
+from tests.builders.landing import Run
+from tests.builders.oracle_po import oracle_csv
+from tests.builders.utility_bill import utility_csv
 
 pytestmark = pytest.mark.slow
 
@@ -114,7 +117,7 @@ def line(data_row: int) -> int:
 def agency_csv(landing, relative: str, rows: list[dict]) -> None:
     path = landing / relative
     path.parent.mkdir(parents=True, exist_ok=True)
-    d4_files.write_csv(path, [d4_files.air_row(**r) for r in rows])
+    tmc_travel.write_csv(path, [tmc_travel.air_row(**r) for r in rows])
 
 
 def write(landing, relative: str, data: bytes) -> None:

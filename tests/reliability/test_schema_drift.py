@@ -21,30 +21,25 @@ from connectors.base import RejectedFile
 from connectors.landing import scan
 from connectors.organizations import load_registry
 from pipelines import database, manifest
-from reliability.files import (
-    CONCUR,
-    FUELCARD,
-    GENERATOR_XLSX,
-    REFRIGERANT,
-    SAP_DE,
-    TABULAR,
-    TMC_CSV,
-    TMC_XLSX,
-    UTILITY_CSV,
-    UTILITY_JSON,
+from samples import QUIRKS, generate
+from tests.builders.common import (
     Export,
-    concur_bytes,
-    concur_detail,
     csv_bytes,
     declared,
-    json_bytes,
     quarantine_of,
     read,
     read_export,
-    write_registry,
     xlsx_bytes,
 )
-from samples import QUIRKS, generate
+from tests.builders.concur_sae import CONCUR, concur_bytes, concur_detail
+from tests.builders.exports import TABULAR
+from tests.builders.fuelcard import FUELCARD
+from tests.builders.generator_fuel_log import GENERATOR_XLSX
+from tests.builders.landing import write_registry
+from tests.builders.refrigerant_log import REFRIGERANT
+from tests.builders.sap_me2n import SAP_DE
+from tests.builders.tmc_travel import TMC_CSV, TMC_XLSX
+from tests.builders.utility_bill import UTILITY_CSV, UTILITY_JSON, json_bytes
 
 
 def name(export: Export) -> str:

@@ -19,17 +19,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from reliability.landing_files import (
-    ROOT,
-    Run,
-    fuelcard_csv,
-    generator_log,
-    oracle_csv,
-    refrigerant_csv,
-    tmc_workbook,
-    utility_csv,
-    write_landing,
-)
+from tests.builders.fuelcard import fuelcard_csv
+from tests.builders.generator_fuel_log import generator_log
+from tests.builders.landing import ROOT, Run, write_landing
+from tests.builders.oracle_po import oracle_csv
+from tests.builders.refrigerant_log import refrigerant_csv
+from tests.builders.tmc_travel import tmc_workbook
+from tests.builders.utility_bill import utility_csv
 
 pytestmark = pytest.mark.slow
 
