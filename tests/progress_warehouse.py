@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from samples import generate
+from tests.builders.landing import query
 
 KEY = "progress-test-key-0123456789"
 # Text that must reach the report escaped: a registry name with markup and quotes.
@@ -32,6 +33,10 @@ class Built:
     report: Path
     env: dict
     run_output: str
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        """A query on the served file, as an analyst opens it."""
+        return query(self.served, sql, params)
 
 
 def cli(env: dict, *args: str) -> subprocess.CompletedProcess:

@@ -10,7 +10,6 @@ of December). WFP's registry entry declares 2025 closed.
 import re
 from html import unescape
 
-import duckdb
 import pytest
 
 from tests.progress_warehouse import DECLARED_ORG, DECLARED_YEAR, published
@@ -25,17 +24,8 @@ def built(tmp_path_factory):
     return published(tmp_path_factory.getbasetemp())
 
 
-def query(built, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(built.served), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
 def years(built) -> dict[tuple[str, int], tuple]:
-    rows = query(
-        built,
+    rows = built.query(
         "select org_code, reporting_year, is_complete, completeness_basis, partial_domains, "
         "is_headline_year from marts.org_reporting_years",
     )
@@ -65,8 +55,7 @@ def complete_by_rules(built) -> dict[tuple[str, int], bool]:
     later year closes the year for them; a domain the organization never reports does not
     count."""
     months: dict[tuple[str, str, int], set[int]] = {}
-    for org, domain, year, month in query(
-        built,
+    for org, domain, year, month in built.query(
         "select org_code, domain, reporting_year, month_number from marts.org_completeness "
         "where has_data",
     ):
@@ -126,8 +115,7 @@ def test_report_headline_and_progress_use_the_latest_complete_year(built):
     assert headline == expected
     html = (built.report / "index.html").read_text(encoding="utf-8")
     assert "an organization's partial year is left out of the sum" in html
-    progress = query(
-        built,
+    progress = built.query(
         "select org_code, max(reporting_year) from marts.reduction_progress "
         "where is_complete_year and target_scope = 'all' group by 1",
     )
@@ -154,8 +142,7 @@ def test_run_summary_marks_headline_and_partial_years(built):
 
 
 def test_a_year_without_headcount_warns_and_says_why(built):
-    missing = query(
-        built,
+    missing = built.query(
         "select distinct org_code, reporting_year, per_capita_note "
         "from marts.org_emissions_annual where headcount is null",
     )
@@ -167,8 +154,7 @@ def test_a_year_without_headcount_warns_and_says_why(built):
 
 
 def test_no_total_is_zero_where_no_row_is_mapped(built):
-    groups = query(
-        built,
+    groups = built.query(
         """
         select a.org_code, a.reporting_year, a.category, a.boundary, a.t_co2e, a.unmapped_rows
         from marts.org_emissions_annual as a
@@ -182,7 +168,7 @@ def test_no_total_is_zero_where_no_row_is_mapped(built):
     )
     assert groups, "procurement without a spend-based factor set leaves groups with no mapped row"
     assert all(t is None and unmapped > 0 for *_, t, unmapped in groups), groups
-    assert not query(built, "select 1 from marts.reduction_progress where actual_t_co2e = 0")
+    assert not built.query("select 1 from marts.reduction_progress where actual_t_co2e = 0")
     # the report shows no figure for them, never 0.00
     org, year, category, boundary, *_ = groups[0]
     page = (built.report / f"org-{org}.html").read_text(encoding="utf-8")
@@ -200,19 +186,17 @@ def test_every_headline_total_has_a_range_that_recomputes_from_its_rows(built):
     from fct_emissions and factors/uncertainty.csv as served."""
     shares = {
         int(q): (float(a) / 100, float(f) / 100)
-        for q, a, f in query(
-            built, "select data_quality, activity_pct, factor_pct from factors.uncertainty"
+        for q, a, f in built.query(
+            "select data_quality, activity_pct, factor_pct from factors.uncertainty"
         )
     }
-    headlines = query(
-        built,
+    headlines = built.query(
         "select org_code, reporting_year, t_co2e, t_co2e_low, t_co2e_high "
         "from marts.org_totals_annual where boundary = 'core' and is_headline_year",
     )
     assert len(headlines) == 5
     for org, year, total, low, high in headlines:
-        rows = query(
-            built,
+        rows = built.query(
             "select factor_id, data_quality, kg_co2e from marts.fct_emissions where org_code = ? "
             "and reporting_year = ? and boundary = 'core' and factor_status = 'mapped'",
             [org, year],

@@ -23,14 +23,6 @@ def built(tmp_path_factory):
     return published(tmp_path_factory.getbasetemp())
 
 
-def query(built, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(built.served), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
 def indicators(built, org: str) -> dict[int, dict]:
     con = duckdb.connect(str(built.served), read_only=True)
     try:
@@ -52,15 +44,14 @@ def page_text(built, org: str) -> str:
 
 
 def test_every_organization_has_its_years(built):
-    orgs = {r[0] for r in query(built, "select org_code from ops.organizations")}
-    years = query(
-        built,
+    orgs = {r[0] for r in built.query("select org_code from ops.organizations")}
+    years = built.query(
         "select org_code, reporting_year from marts.org_reporting_years except "
         "select org_code, reporting_year from marts.org_management_indicators",
     )
     assert years == []
     assert {
-        r[0] for r in query(built, "select org_code from marts.org_management_indicators")
+        r[0] for r in built.query("select org_code from marts.org_management_indicators")
     } == orgs
 
 
@@ -107,8 +98,7 @@ def test_the_indicators_are_what_the_file_says(built):
 
 def test_a_management_file_naming_a_person_flags_its_organization(built):
     org = FLAGGED_MANAGEMENT_ORG
-    (status, message) = query(
-        built,
+    (status, message) = built.query(
         "select status, message from ops.management_files where file = ?",
         [f"management/{org}.yaml"],
     )[0]
@@ -140,8 +130,7 @@ def test_a_bad_training_row_flags_its_organization_and_counts_nowhere(built):
 
 
 def test_a_flagged_management_section_never_holds_emissions(built):
-    published_orgs = query(
-        built,
+    published_orgs = built.query(
         "select org_code, status from ops.org_publication where run_id = "
         "(select run_id from ops.runs where status = 'published' order by finished_at desc "
         "limit 1) and org_code in (?, ?)",
@@ -152,21 +141,20 @@ def test_a_flagged_management_section_never_holds_emissions(built):
     )
     assert f"HELD {FLAGGED_MANAGEMENT_ORG}" not in built.run_output
     for org in (FLAGGED_MANAGEMENT_ORG, FLAGGED_TRAINING_ORG):
-        assert query(built, "select count(*) from marts.fct_emissions where org_code = ?", [org])[
+        assert built.query("select count(*) from marts.fct_emissions where org_code = ?", [org])[0][
             0
-        ][0]
+        ]
 
 
 def test_the_person_never_reaches_the_warehouse_or_the_report(built):
     address = "focal.point@example.org"
-    tables = query(
-        built,
+    tables = built.query(
         "select table_schema || '.' || table_name from information_schema.tables "
         "where table_schema = 'ops' and (table_name like 'management%' "
         "or table_name = 'training_completions')",
     )
     assert len(tables) == 6
     for (table,) in tables:
-        assert address not in str(query(built, f"select * from {table}")), table
+        assert address not in str(built.query(f"select * from {table}")), table
     for page in built.report.glob("*.html"):
         assert address not in page.read_text(encoding="utf-8"), page

@@ -12,7 +12,6 @@ import math
 import re
 from pathlib import Path
 
-import duckdb
 import pytest
 from browser import chromium, skip_without_chromium
 from progress_warehouse import published
@@ -58,14 +57,6 @@ def pages(built) -> list[Path]:
     found = sorted(built.report.glob("*.html"))
     assert len(found) == 6  # index + 5 organizations
     return found
-
-
-def query(built, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(built.served), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def open_page(browser, page: Path) -> None:
@@ -141,8 +132,7 @@ def test_charts_render_with_marks_and_round_ticks(browser, pages):
 def test_numbers_on_the_pages_equal_the_marts(browser, built):
     open_page(browser, built.report / "index.html")
     shown = {r["org_code"][0]: r for r in browser.execute_script(TABLE_ROWS, "#organizations")}
-    headline = query(
-        built,
+    headline = built.query(
         "select org_code, reporting_year, t_co2e from marts.org_totals_annual "
         "where boundary = 'core' and is_headline_year order by 1",
     )
@@ -159,8 +149,7 @@ def test_numbers_on_the_pages_equal_the_marts(browser, built):
         for r in browser.execute_script(TABLE_ROWS, "#emissions")
         if "category" in r and "t_co2e" in r
     }
-    expected = query(
-        built,
+    expected = built.query(
         "select scope, category, boundary, t_co2e from marts.org_emissions_annual "
         "where org_code = 'UNEP' and reporting_year = ? and t_co2e is not null",
         [year],
@@ -175,8 +164,7 @@ def test_numbers_on_the_pages_equal_the_marts(browser, built):
         if "t_co2e_travel" in r
     }
     assert travel
-    for year, tonnes, share in query(
-        built,
+    for year, tonnes, share in built.query(
         "select reporting_year, t_co2e_travel, premium_cabin_share "
         "from marts.travel_indicators where org_code = 'UNEP'",
     ):
@@ -187,8 +175,7 @@ def test_numbers_on_the_pages_equal_the_marts(browser, built):
 def test_success_stories_read_as_sentences(browser, built):
     from selenium.webdriver.common.by import By
 
-    stories = query(
-        built,
+    stories = built.query(
         "select title, year from ops.success_stories "
         "where status = 'loaded' and list_contains(organizations, 'UNEP')",
     )
