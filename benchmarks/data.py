@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from connectors import registry
+from connectors import dialects
 from connectors.tabular import read_csv_text
 from samples import generate
 
@@ -97,13 +97,13 @@ def template(folder: Path, seed: int) -> Templates:
         data = path.read_bytes()
         org, domain = path.parts[-3], path.parts[-2]
         try:
-            dialect = registry.detect(data, ".csv", domain).name
-        except registry.RejectedFile:
+            dialect = dialects.detect(data, ".csv", domain).name
+        except dialects.RejectedFile:
             continue
         source = next((s for s in SOURCES if s.dialect == dialect), None)
         if source is None:
             continue
-        result = registry.read(data, ".csv", domain, key).tables[0]
+        result = dialects.read(data, ".csv", domain, key).tables[0]
         loaded = result.rows.get_column("_source_row").implode()
         text = read_csv_text(data, result.table).frame
         clean = text.filter(pl.col("_source_row").is_in(loaded)).drop("_source_row")

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.data import SOURCES, Source
-from connectors import registry
+from connectors import dialects
 from connectors.landing import sha256_of
 from connectors.organizations import load_registry
 from pipelines import (
@@ -76,9 +76,9 @@ def compile_models(db: Path, factor_set: str, target: Path) -> list[tuple[str, s
 
 def raw_select(source: Source, path: Path, file_id: str, org: str) -> str:
     """`select` of one file's rows in its raw table's columns, read by DuckDB."""
-    table = registry.DIALECTS[source.dialect].tables[0]
+    table = dialects.DIALECTS[source.dialect].tables[0]
     if source.dialect == "oracle_po_lines_csv":
-        table = next(t for _, t in registry.raw_tables() if t.name == "oracle_po_lines")
+        table = next(t for _, t in dialects.raw_tables() if t.name == "oracle_po_lines")
     present = set(duckdb.sql(f"select * from ({reader(path, source)}) limit 0").columns)
     derived = {
         "fuelcard_csv": {
@@ -137,7 +137,7 @@ def run(landing: Path, db: Path, factor_set: str, target: Path) -> dict:
         relative = path.relative_to(landing).as_posix()
         file_id = manifest.file_id_for(relative, sha256_of(path))
         table = "oracle_po_lines" if source.dialect == "oracle_po_lines_csv" else None
-        table = table or registry.DIALECTS[source.dialect].tables[0].name
+        table = table or dialects.DIALECTS[source.dialect].tables[0].name
         count = con.execute(
             f"insert into raw.{table} by name {raw_select(source, path, file_id, org)}"
         ).fetchall()[0][0]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
+from connectors.dialects import DOMAINS
 from connectors.organizations import Registry
-from connectors.registry import DOMAINS
 
 EXTENSIONS = (".csv", ".txt", ".xlsx", ".json")
 SYSTEM_FOLDER = "_system"

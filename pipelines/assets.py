@@ -7,7 +7,7 @@ Asset keys equal the dbt source names (`raw/tmc_air_segments` is `source('raw',
 
 import dagster as dg
 
-from connectors import registry as dialects
+from connectors import dialects
 from connectors.landing import scan
 from connectors.organizations import load_registry, registered_identifiers
 from pipelines import (

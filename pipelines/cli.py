@@ -331,7 +331,7 @@ def cmd_factors_list(args: argparse.Namespace) -> int:
 
 def cmd_dbt_sources(args: argparse.Namespace) -> int:
     """Write (or --check) the dbt raw sources generated from the dialect registry."""
-    from connectors.registry import dbt_sources_yaml
+    from connectors.dialects import dbt_sources_yaml
 
     text = dbt_sources_yaml()
     if args.check:

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from connectors import registry as dialects
+from connectors import dialects
 from connectors.base import META_COLUMNS
 from pipelines import sql
 

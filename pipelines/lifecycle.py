@@ -15,7 +15,7 @@
 import dagster as dg
 import duckdb
 
-from connectors import registry as dialects
+from connectors import dialects
 from connectors.pseudonym import key_fingerprint
 from pipelines import database, factor_library, fingerprint, manifest, publication, runs
 from pipelines.settings import ConfigError, Settings, load_settings

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 import duckdb
 
-from connectors import registry as dialects
+from connectors import dialects
 from connectors.base import RejectedFile
 from connectors.landing import LandingFile
 from connectors.tabular import head

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from connectors import registry as dialects
+from connectors import dialects
 from connectors.base import RejectedFile
 from pipelines.database import now
 from pipelines.manifest import Log, read_regular, reject, wait

@@ -10,7 +10,7 @@ reason (fct_emissions.yml).
 
 import duckdb
 
-from connectors import registry as dialects
+from connectors import dialects
 
 
 def raw_counts_sql() -> str:

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from connectors.registry import raw_tables
+from connectors.dialects import raw_tables
 from pipelines.definitions import defs
 
 

@@ -30,8 +30,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
 from connectors.base import RejectedFile
+from connectors.dialects import DOMAINS
 from connectors.organizations import load_registry, registered_identifiers
-from connectors.registry import DOMAINS
 from pipelines.settings import Settings
 from report import site
 from web import exports, pages, submissions, training, uploads

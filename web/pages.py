@@ -13,7 +13,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from connectors.registry import DOMAINS
+from connectors.dialects import DOMAINS
 from pipelines.settings import FACTORS_DIR
 from report import site
 from report.sections import Context, Section, sections_html

@@ -7,7 +7,7 @@ is the report's completeness grid, and its downloads hold the same rows in full.
 from html import escape
 from pathlib import Path
 
-from connectors.registry import DOMAINS
+from connectors.dialects import DOMAINS
 from report import site
 from report.organization import completeness_grid
 from report.sections import Context, Section, sections_html

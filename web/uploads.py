@@ -25,7 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
-from connectors import registry as dialects
+from connectors import dialects
 from connectors.landing import EXTENSIONS
 from connectors.validate import MASK, TableResult
 from pipelines import database, raw_load

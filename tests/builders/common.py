@@ -21,7 +21,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 
-from connectors import registry
+from connectors import dialects
 from connectors.base import Column, header_key
 from connectors.validate import TableResult
 
@@ -210,9 +210,9 @@ def write(path: Path, data: bytes) -> Path:
     return path
 
 
-def read(data: bytes, suffix: str, domain: str, key: bytes = KEY) -> registry.FileRead:
+def read(data: bytes, suffix: str, domain: str, key: bytes = KEY) -> dialects.FileRead:
     """Detect and read as the loader does; every table must account for every data row."""
-    result = registry.read(data, suffix, domain, key)
+    result = dialects.read(data, suffix, domain, key)
     for table in result.tables:
         assert_accounted(table)
     return result
@@ -252,7 +252,7 @@ def assert_accounted(table: TableResult) -> None:
 
 def declared(export: Export, header: str) -> Column:
     """The declared column a file header maps to (by its header or one of its aliases)."""
-    (table,) = [t for t in registry.DIALECTS[export.dialect].tables if t.name == export.table]
+    (table,) = [t for t in dialects.DIALECTS[export.dialect].tables if t.name == export.table]
     key = header_key(header)
     return next(c for c in table.columns if key in {header_key(h) for h in (c.header, *c.aliases)})
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from connectors import registry
+from connectors import dialects
 from connectors.validate import TableResult
 from samples.tmc_travel import AIR_HEADER, HOTEL_HEADER, MONTHS, RAIL_HEADER
 from tests.builders.common import Cell, Export, Row, row, workbook_bytes
@@ -178,7 +178,7 @@ def write_csv(
 
 def load(path: Path, key: bytes, domain: str = "travel") -> dict[str, TableResult]:
     """Detect and read a landed file; every table must keep rows_in = loaded + quarantined."""
-    result = registry.read(path.read_bytes(), path.suffix.lower(), domain, key)
+    result = dialects.read(path.read_bytes(), path.suffix.lower(), domain, key)
     assert result.dialect.name == "tmc_travel_xlsx"
     for table in result.tables:
         assert_rows_accounted(table)

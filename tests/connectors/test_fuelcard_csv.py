@@ -8,7 +8,7 @@ quarantined with a reason.
 
 import pytest
 
-from connectors import registry
+from connectors import dialects
 from connectors.base import RejectedFile
 from connectors.pseudonym import pseudonym
 from samples.fuelcard import HEADER
@@ -192,5 +192,5 @@ def test_a_file_without_the_columns_is_rejected_with_what_it_lacks(tmp_path, key
     path.write_text("Account Number,Card Number,Quantity\nCZ1,123,4\n", encoding="utf-8")
 
     with pytest.raises(RejectedFile) as err:
-        registry.read(path.read_bytes(), ".csv", "fuel", key)
+        dialects.read(path.read_bytes(), ".csv", "fuel", key)
     assert "fuelcard_csv" in str(err.value) and "Transaction ID" in str(err.value)

@@ -13,8 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors import organizations
-from connectors import registry as dialects
+from connectors import dialects, organizations
 from connectors.landing import scan
 from connectors.organizations import MAX_BYTES, RegistryError, iso_countries, load_registry
 from pipelines import database, manifest, org_registry, raw_load

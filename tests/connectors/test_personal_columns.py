@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from connectors import registry
+from connectors import dialects
 from connectors.personal_columns import classify, words
 from connectors.pseudonym import PREFIX, pseudonym
 from connectors.validate import TableResult
@@ -126,7 +126,7 @@ def test_no_declared_column_of_any_dialect_is_taken_for_personal_unless_declared
     non-personal ones would catch it in an export that carries it as an extra column too."""
     caught = [
         (dialect.name, header, rule.kind)
-        for dialect in registry.DIALECTS.values()
+        for dialect in dialects.DIALECTS.values()
         for table in dialect.tables
         for column in table.columns
         if not column.personal and column.header not in CONNECTOR_COLUMNS
@@ -284,7 +284,7 @@ def test_values_at_positions_a_concur_extract_does_not_declare_never_reach_raw()
 
 def test_every_dialect_is_fed_personal_extra_columns():
     covered = {e.dialect for e in EXPORTS} | {"utility_bill_json", "concur_sae_pipe"}
-    assert covered == set(registry.DIALECTS)
+    assert covered == set(dialects.DIALECTS)
     tables = {e.table for e in EXPORTS}
     assert {"sap_me2n_items", "sap_lfa1_vendors", "tmc_air_segments"} <= tables
 

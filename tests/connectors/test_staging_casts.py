@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors import registry
+from connectors import dialects
 
 STAGING = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "staging"
 TYPES = {
@@ -65,7 +65,7 @@ def test_staging_casts_are_found():
 
 @pytest.mark.parametrize(("table", "column", "macro"), staging_casts())
 def test_a_cast_column_is_declared_with_its_type(table, column, macro):
-    declared = {t.name: t for _, t in registry.raw_tables()}[table]
+    declared = {t.name: t for _, t in dialects.raw_tables()}[table]
     found = [c for c in declared.columns if c.name == column]
     assert found, f"raw.{table}.{column} is cast by {macro} but not declared"
     if macro == "manual_number":

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors import registry
+from connectors import dialects
 from connectors.base import Column, RejectedFile, Table
 from connectors.landing import scan
 from connectors.organizations import RegistryError, load_registry
@@ -601,7 +601,7 @@ def test_csv_matching_no_dialect_is_rejected_naming_the_nearest(tmp_path):
     data = b"Account Number,Card Number,Driver Name,Quantity\r\nCZ1,700205******890645,X,4\r\n"
 
     with pytest.raises(RejectedFile) as caught:
-        registry.detect(data, ".csv", "travel")
+        dialects.detect(data, ".csv", "travel")
 
     message = str(caught.value)
     assert "tmc_travel_xlsx" in message
@@ -618,7 +618,7 @@ def test_workbook_matching_no_dialect_names_nearest_and_missing_columns(tmp_path
     )
 
     with pytest.raises(RejectedFile) as caught:
-        registry.detect(path.read_bytes(), ".xlsx", "travel")
+        dialects.detect(path.read_bytes(), ".xlsx", "travel")
 
     assert "tmc_travel_xlsx" in str(caught.value)
     assert "Ticket Number" in str(caught.value)
@@ -637,7 +637,7 @@ def test_travel_file_in_fuel_folder_is_rejected(tmp_path):
     data = clean_workbook(tmp_path).read_bytes()
 
     with pytest.raises(RejectedFile, match=r"tmc_travel_xlsx.*fuel"):
-        registry.detect(data, ".xlsx", "fuel")
+        dialects.detect(data, ".xlsx", "fuel")
 
 
 def test_workbook_with_understated_dimension_loses_no_rows(tmp_path, key):
@@ -694,7 +694,7 @@ def test_zip_bomb_is_rejected_without_inflating_it(tmp_path, key):
     started = time.perf_counter()
     try:
         with pytest.raises(RejectedFile, match="zip bomb"):
-            registry.read(data, ".xlsx", "travel", key)
+            dialects.read(data, ".xlsx", "travel", key)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

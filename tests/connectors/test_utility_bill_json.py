@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from connectors import registry
+from connectors import dialects
 from connectors.base import RejectedFile
 from connectors.utility_bill import METERS
 from samples.utility_bill import CSV_HEADER
@@ -178,9 +178,9 @@ def test_detection_is_by_the_top_level_keys(tmp_path, key):
     broken.write_text("{not json", encoding="utf-8")
 
     with pytest.raises(RejectedFile, match="without top-level generatedAt"):
-        registry.read(other.read_bytes(), ".json", "energy", key)
+        dialects.read(other.read_bytes(), ".json", "energy", key)
     with pytest.raises(RejectedFile, match="not valid JSON"):
-        registry.read(broken.read_bytes(), ".json", "energy", key)
+        dialects.read(broken.read_bytes(), ".json", "energy", key)
 
 
 def test_an_empty_statement_list_has_no_rows(tmp_path, key):

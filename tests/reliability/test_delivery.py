@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors import registry
+from connectors import dialects
 from connectors.base import RejectedFile
 from connectors.landing import scan
 from connectors.organizations import load_registry
@@ -107,7 +107,7 @@ class Warehouse:
         run_id = f"run-{self.runs}"
         files = scan(self.landing, self.registry, load_registry(self.registry))
         summary = manifest.plan(self.con, files, run_id, log=lambda _: None)
-        for dialect in registry.DIALECTS:
+        for dialect in dialects.DIALECTS:
             raw_load.load_pending(self.con, self.landing, dialect, KEY, run_id, lambda _: None)
         return summary
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors import registry
+from connectors import dialects
 from connectors.base import RejectedFile
 from connectors.landing import scan
 from connectors.organizations import load_registry
@@ -77,7 +77,7 @@ def load(landing: Path, db: Path) -> dict[str, tuple[str, str | None]]:
     with database.session(db) as con:
         database.ensure_schema(con)
         manifest.plan(con, files, "hostile", log=lambda _: None)
-        for dialect in registry.DIALECTS:
+        for dialect in dialects.DIALECTS:
             raw_load.load_pending(con, landing, dialect, KEY.encode(), "hostile", lambda _: None)
         rows = con.execute("select relative_path, status, message from ops.file_manifest")
         return {path: (status, message) for path, status, message in rows.fetchall()}
@@ -416,7 +416,7 @@ def test_the_connector_rejects_an_unclosed_quote_running_past_the_csv_field_limi
     header = b"PRC_BU_NAME,SEGMENT1,LINE_NUM,CREATION_DATE,CURRENCY_CODE,AMOUNT\r\n"
     body = b'UNEP BU,"UNEP1-1,1,2024-03-05,USD,10\r\n' + b"x" * 300_000 + b"\r\n"
     with pytest.raises(RejectedFile, match=r"line \d+: not readable as delimited text"):
-        registry.read(header + body, ".csv", "procurement", KEY.encode())
+        dialects.read(header + body, ".csv", "procurement", KEY.encode())
 
 
 # --- the whole run and the report -----------------------------------------------------------

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors import registry
+from connectors import dialects
 from connectors.landing import scan
 from connectors.organizations import load_registry
 from pipelines import (
@@ -73,7 +73,7 @@ def load_generated(root: Path) -> duckdb.DuckDBPyConnection:
     org_registry.load_organizations(con, load_registry(orgs))
     stories.load_success_stories(con, landing / "_system" / "stories", set())
     manifest.plan(con, scan(landing, orgs, load_registry(orgs)), "hostile", log=lambda _: None)
-    for dialect in registry.DIALECTS:
+    for dialect in dialects.DIALECTS:
         raw_load.load_pending(con, landing, dialect, KEY, "hostile", log=lambda _: None)
     return con
 
@@ -81,7 +81,7 @@ def load_generated(root: Path) -> duckdb.DuckDBPyConnection:
 def plant(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Hostile rows in every raw table, each table under one more `loaded` file."""
     planted = {}
-    for dialect, table in registry.raw_tables():
+    for dialect, table in dialects.raw_tables():
         name, columns = table.name, table.raw_columns
         file_id = f"hostile-{name}"
         template = con.execute(
@@ -153,7 +153,7 @@ def built(tmp_path_factory):
 
 def test_every_raw_table_holds_hostile_rows(built):
     _, planted, _, _ = built
-    assert set(planted) == {t.name for _, t in registry.raw_tables()}
+    assert set(planted) == {t.name for _, t in dialects.raw_tables()}
 
 
 def test_no_model_fails_on_any_value(built):

@@ -28,7 +28,7 @@ import pytest
 
 from connectors import concur_sae
 from connectors.base import Column, Table, header_key
-from connectors.registry import DIALECTS
+from connectors.dialects import DIALECTS
 from samples import generate
 from tests.builders.landing import Run, text_values
 

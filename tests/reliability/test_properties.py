@@ -3,7 +3,7 @@
 Files in seven dialects (travel-agency CSV, fuel card, SAP ME2N, Oracle PO, Concur SAE,
 utility bill JSON, refrigerant log) are written straight from docs/dialects.md, each data row
 either good or carrying one defect in a known column. Read by the connector
-(`connectors.registry.read`) and loaded into a DuckDB file (`manifest.plan` +
+(`connectors.dialects.read`) and loaded into a DuckDB file (`manifest.plan` +
 `load_pending`), every file keeps these guarantees:
 - rows_in = rows loaded + rows quarantined, and rows_in counts every data row written;
 - every row with a defect is quarantined, with an entry naming the defective column (under
@@ -31,7 +31,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors import registry
+from connectors import dialects
 from connectors.base import Column, Table, header_key
 from connectors.landing import scan
 from connectors.organizations import load_registry
@@ -109,7 +109,7 @@ def names_of(column: Column) -> set[str]:
 
 
 def raw_table(dialect: str, name: str) -> Table:
-    return next(t for t in registry.DIALECTS[dialect].tables if t.name == name)
+    return next(t for t in dialects.DIALECTS[dialect].tables if t.name == name)
 
 
 # --- value strategies -----------------------------------------------------------------------
@@ -201,7 +201,7 @@ def tabular_sample(
         good[number] = expected
     data = write([cells for cells, _ in rows])
     clean = write([cells for cells, column in rows if column is None])
-    domain = registry.DIALECTS[dialect].domain
+    domain = dialects.DIALECTS[dialect].domain
     return Sample(name, domain, data, declaration, good, broken, clean)
 
 
@@ -732,7 +732,7 @@ FILES: dict[str, Callable[..., st.SearchStrategy[Sample]]] = {
 
 
 def read_outcome(sample: Sample) -> Outcome:
-    result = registry.read(sample.data, sample.suffix, sample.domain, KEY)
+    result = dialects.read(sample.data, sample.suffix, sample.domain, KEY)
     (table,) = [t for t in result.tables if t.table.name == sample.table.name]
     others = [t.table.name for t in result.tables if t is not table and t.rows_in]
     assert not others, f"{sample.name}: rows read into {others}"
@@ -798,7 +798,7 @@ LOCATORS = ("_source_row", "json_path")  # where a row sits, which leaving rows 
 
 
 def good_rows_as_read(data: bytes, sample: Sample) -> list[dict]:
-    result = registry.read(data, sample.suffix, sample.domain, KEY)
+    result = dialects.read(data, sample.suffix, sample.domain, KEY)
     (table,) = [t for t in result.tables if t.table.name == sample.table.name]
     return table.rows.drop(LOCATORS, strict=False).to_dicts()
 
@@ -848,7 +848,7 @@ def load_landing(root: Path, samples: tuple[Sample, ...]) -> duckdb.DuckDBPyConn
     con = database.connect(root / "work" / "greenblue.duckdb")
     database.ensure_schema(con)
     manifest.plan(con, files, "property-run", log=lambda _: None)
-    for dialect in registry.DIALECTS:
+    for dialect in dialects.DIALECTS:
         raw_load.load_pending(con, landing, dialect, KEY, "property-run", log=lambda _: None)
     return con
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from connectors import registry
+from connectors import dialects
 from connectors.base import RejectedFile
 from connectors.landing import scan
 from connectors.organizations import load_registry
@@ -59,7 +59,7 @@ def declared_rows(export: Export, data: bytes | None = None) -> pl.DataFrame:
 
 def detected(data: bytes, export: Export) -> bool:
     try:
-        return registry.detect(data, export.suffix, export.domain).name == export.dialect
+        return dialects.detect(data, export.suffix, export.domain).name == export.dialect
     except RejectedFile:
         return False
 
@@ -201,7 +201,7 @@ AMBIGUOUS = [
 
 @pytest.mark.parametrize(("data", "suffix", "dialects"), AMBIGUOUS)
 def test_a_header_matching_two_dialects_is_rejected_naming_both(data, suffix, dialects):
-    for domain in registry.DOMAINS:
+    for domain in dialects.DOMAINS:
         message = rejection(data, suffix, domain)
 
         assert message.startswith("ambiguous: the file matches several dialects")
@@ -234,7 +234,7 @@ def detections(data: bytes, suffix: str) -> list[str]:
     """Every dialect whose own detection accepts the file."""
     return [
         m.DIALECT.name
-        for m in registry.MODULES
+        for m in dialects.MODULES
         if suffix in m.DIALECT.extensions and m.detect(data, suffix) is None
     ]
 
@@ -271,7 +271,7 @@ def test_every_generated_file_is_claimed_by_exactly_one_dialect_of_its_folder(ge
         found = detections(path.read_bytes(), path.suffix.lower())
         assert len(found) == 1, f"{path.name}: claimed by {found}"
         domain = path.parent.name
-        assert registry.DIALECTS[found[0]].domain == domain, f"{path.name}: {found[0]}"
+        assert dialects.DIALECTS[found[0]].domain == domain, f"{path.name}: {found[0]}"
         checked += 1
     assert checked > 60
 

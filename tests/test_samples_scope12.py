@@ -8,7 +8,7 @@ import json
 import openpyxl
 import pytest
 
-from connectors import registry
+from connectors import dialects
 from samples import QUIRKS, generate
 
 DIALECTS = ("fuelcard_csv", "generator_fuel_log_xlsx", "utility_bill_json", "refrigerant_log_csv")
@@ -37,7 +37,7 @@ def test_every_scope12_file_reads_with_every_row_accounted(tmp_path):
     generate(tmp_path, orgs=3, rows=80, seed=11)
     seen = set()
     for path in files(tmp_path):
-        result = registry.read(path.read_bytes(), path.suffix.lower(), path.parent.name, b"k")
+        result = dialects.read(path.read_bytes(), path.suffix.lower(), path.parent.name, b"k")
         seen.add(result.dialect.name)
         for table in result.tables:
             quarantined = table.quarantine.select("sheet", "source_row").unique().height

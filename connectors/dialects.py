@@ -1,4 +1,4 @@
-"""The dialect registry: every export format greenblue reads, declared once.
+"""Every export format greenblue reads, declared once (one module a dialect).
 
 The raw Dagster assets, the dbt `raw` sources, the Great Expectations suites and the
 sample writer are all derived from `DIALECTS`; adding an ERP export means adding its module here.
@@ -173,7 +173,7 @@ def dbt_sources_yaml() -> str:
                 "name": "raw",
                 "schema": "raw",
                 "description": "Rows loaded by the connectors, every value as its original text. "
-                "Generated from connectors/registry.py by `greenblue dbt-sources`; do not edit.",
+                "Generated from connectors/dialects.py by `greenblue dbt-sources`; do not edit.",
                 "tables": tables,
             }
         ],
