@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors import concur_sae, registry
+from connectors import concur_sae, dialects
 from connectors.base import RejectedFile
 from connectors.concur_sae import DIALECT, custom_field_map, read, split_fields
 from tests.builders.common import write
@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def load(data: bytes, key: bytes, **options):
     """Read through detection, as the loader does, and check nothing is lost."""
-    assert registry.detect(data, ".txt", "travel") is DIALECT
+    assert dialects.detect(data, ".txt", "travel") is DIALECT
     (table,) = read(data, ".txt", key, **options)
     assert table.rows_in == table.rows.height + table.quarantine.get_column("source_row").n_unique()
     return table
@@ -56,9 +56,9 @@ def test_detected_by_its_extract_line(key):
     missing = concur_sae.detect(b"Report Key|Entry Key\n1|2\n", ".txt")
     assert "EXTRACT|" in missing and "Report Key" in missing
     with pytest.raises(RejectedFile, match="concur_sae_pipe: the first line"):
-        registry.detect(b"DETAIL|1|2\n", ".txt", "travel")
+        dialects.detect(b"DETAIL|1|2\n", ".txt", "travel")
     with pytest.raises(RejectedFile, match="dropped in fuel/"):
-        registry.detect(data, ".txt", "fuel")
+        dialects.detect(data, ".txt", "fuel")
 
 
 def test_a_clean_line_loads_with_its_positions(key):

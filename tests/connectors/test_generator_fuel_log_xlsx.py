@@ -9,7 +9,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from connectors import generator_fuel_log, registry, tmc_travel
+from connectors import dialects, generator_fuel_log, tmc_travel
 from connectors.base import RejectedFile
 from samples.generator_fuel_log import HEADERS
 from tests.builders.common import column, reasons, record, write
@@ -143,7 +143,7 @@ def test_a_month_sheet_with_a_broken_header_rejects_the_file(tmp_path, key):
     wb.save(path)
 
     with pytest.raises(RejectedFile, match=r"sheet 'Feb'.*Fuel Type"):
-        registry.read(path.read_bytes(), ".xlsx", "fuel", key)
+        dialects.read(path.read_bytes(), ".xlsx", "fuel", key)
 
 
 def test_travel_workbooks_and_generator_logs_are_told_apart(tmp_path, key):
@@ -156,4 +156,4 @@ def test_travel_workbooks_and_generator_logs_are_told_apart(tmp_path, key):
 
     assert "sheet 'Air Segments'" in generator_fuel_log.detect(travel.read_bytes(), ".xlsx")
     assert tmc_travel.detect(log.read_bytes(), ".xlsx") is not None
-    assert registry.detect(log.read_bytes(), ".xlsx", "fuel").name == "generator_fuel_log_xlsx"
+    assert dialects.detect(log.read_bytes(), ".xlsx", "fuel").name == "generator_fuel_log_xlsx"

@@ -3,7 +3,7 @@
 import polars as pl
 import pytest
 
-from connectors import offsets_register, registry
+from connectors import dialects, offsets_register
 from connectors.base import RejectedFile
 from connectors.landing import scan
 from connectors.organizations import load_registry
@@ -63,9 +63,9 @@ def test_type_errors_are_quarantined_with_the_column(key):
 
 
 def test_registered_in_the_offsets_domain_only():
-    assert registry.DIALECTS["offsets_register_csv"].domain == "offsets"
+    assert dialects.DIALECTS["offsets_register_csv"].domain == "offsets"
     with pytest.raises(RejectedFile, match="dropped in travel/"):
-        registry.detect(register(GOOD), ".csv", "travel")
+        dialects.detect(register(GOOD), ".csv", "travel")
 
 
 def test_landing_reads_system_offsets_and_leaves_other_system_folders_alone(tmp_path):

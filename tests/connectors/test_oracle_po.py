@@ -11,7 +11,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from connectors import oracle_po, registry
+from connectors import dialects, oracle_po
 from connectors.base import RejectedFile
 from tests.builders.common import tables
 from tests.builders.landing import build_marts, write_landing
@@ -140,7 +140,7 @@ def test_supplier_names_are_pseudonymised_and_buyers_dropped(key, other_key):
 def test_a_file_missing_columns_is_rejected_naming_the_variant(key):
     data = b"Procurement BU,Order,Supplier,Line\r\nBU,1,Acme,1\r\n"
     with pytest.raises(RejectedFile) as error:
-        registry.detect(data, ".csv", "procurement")
+        dialects.detect(data, ".csv", "procurement")
     message = str(error.value)
     assert "oracle_po_lines_csv: otbi_display variant: no header row" in message
     assert "Currency Code" in message and "Ordered Amount" in message

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors import oracle_po, registry, sap_me2n
+from connectors import dialects, oracle_po, sap_me2n
 from connectors.base import RejectedFile
 from connectors.validate import whole_number
 from tests.builders.common import tables
@@ -361,7 +361,7 @@ def test_a_list_without_core_columns_is_rejected_naming_the_dialect(key):
     rows = [[c for i, c in enumerate(me2n_row(line, "de")) if i not in (1, 17)] for line in LINES]
     data = (";".join(header) + "\r\n" + "\r\n".join(";".join(r) for r in rows)).encode("cp1252")
     with pytest.raises(RejectedFile) as error:
-        registry.detect(data, ".csv", "procurement")
+        dialects.detect(data, ".csv", "procurement")
     message = str(error.value)
     assert "sap_me2n_csv: no header row with the sap_me2n_items columns" in message
     assert "missing: Position, Waehrung" in message
@@ -369,7 +369,7 @@ def test_a_list_without_core_columns_is_rejected_naming_the_dialect(key):
 
 def test_detected_in_the_wrong_domain_is_rejected():
     with pytest.raises(RejectedFile, match="sap_me2n_csv export \\(procurement\\)"):
-        registry.detect(me2n_csv(), ".csv", "travel")
+        dialects.detect(me2n_csv(), ".csv", "travel")
 
 
 # --- real exports (read only here; never copied into the project) ---------------------------
@@ -406,7 +406,7 @@ def test_real_spanish_me2n_xlsx_is_read(key):
 def test_real_files_that_are_not_me2n_lists_are_rejected(relative, missing):
     path = REAL / relative
     with pytest.raises(RejectedFile) as error:
-        registry.detect(path.read_bytes(), path.suffix.lower(), "procurement")
+        dialects.detect(path.read_bytes(), path.suffix.lower(), "procurement")
     assert f"sap_me2n_csv: no header row with the sap_me2n_items columns; missing: {missing}" in (
         str(error.value)
     )

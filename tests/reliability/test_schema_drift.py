@@ -199,13 +199,13 @@ AMBIGUOUS = [
 ]
 
 
-@pytest.mark.parametrize(("data", "suffix", "dialects"), AMBIGUOUS)
-def test_a_header_matching_two_dialects_is_rejected_naming_both(data, suffix, dialects):
+@pytest.mark.parametrize(("data", "suffix", "named"), AMBIGUOUS)
+def test_a_header_matching_two_dialects_is_rejected_naming_both(data, suffix, named):
     for domain in dialects.DOMAINS:
         message = rejection(data, suffix, domain)
 
         assert message.startswith("ambiguous: the file matches several dialects")
-        assert all(d in message for d in dialects), message
+        assert all(d in message for d in named), message
 
 
 def test_an_ambiguous_file_is_recorded_rejected_with_the_reason(tmp_path):
