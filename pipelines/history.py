@@ -28,8 +28,3 @@ def record(
     return con.execute(
         "select count(*) from ops.published_figures where run_id = ?", [run_id]
     ).fetchall()[0][0]
-
-
-def restatements_sql() -> str:
-    """The served view `ops.restatements` (pipelines/sql/restatements.sql)."""
-    return sql.read("restatements")

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import history, runs
+from pipelines import runs, sql
 from pipelines.database import STORAGE_VERSION
 
 SERVED_SCHEMAS = ("ops", "factors", "reference")  # copied as they are; marts from the snapshot
@@ -166,9 +166,10 @@ def assemble(work_db: Path, target: Path, run_id: str) -> None:
                     f"create table {served_schema}.{table} as "
                     f"select * from work.{work_schema}.{table}"
                 )
-        # every figure published earlier that a later publication changed (pipelines/history.py)
+        # every figure published earlier that a later publication changed (pipelines/history.py
+        # records them; the view is pipelines/sql/restatements.sql)
         if "published_figures" in tables(con, "ops"):
-            con.execute(f"create view ops.restatements as {history.restatements_sql()}")
+            con.execute(f"create view ops.restatements as {sql.read('restatements')}")
         runs.mark_published(con, run_id)
         con.execute("detach work")
         con.execute("checkpoint")

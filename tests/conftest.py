@@ -1,12 +1,5 @@
-"""Suite-wide collection order, and the repository root on the import path: the tests' file
-builders are the package `tests.builders`, whichever way pytest is started."""
-
-import sys
-from pathlib import Path
-
-ROOT = str(Path(__file__).resolve().parents[1])
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+"""Suite-wide collection order. (The repository root is on the import path through
+`pythonpath` in pyproject.toml, so the tests' file builders import as `tests.builders`.)"""
 
 
 def pytest_collection_modifyitems(items):
