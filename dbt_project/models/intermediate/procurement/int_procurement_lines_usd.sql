@@ -132,17 +132,28 @@ rated as (
 
 ),
 
+descriptions as (
+
+    select distinct description from classified
+
+),
+
+{#
+    Matched once per distinct description, not per line: a pattern taken from a table is
+    compiled again for every row it is applied to: 5.9 s against 0.015 s on
+    20,000 lines with 49 distinct descriptions and 23 patterns.
+#}
 matches as (
 
     select
-        classified.source_row_key,
+        descriptions.description,
         string_agg(keywords.match_label, ', ' order by keywords.match_label) as sustainability_matches,
         bool_or(keywords.match_kind = 'ecolabel') as has_ecolabel
 
-    from classified
+    from descriptions
     inner join keywords
-        on regexp_matches(classified.description, keywords.pattern, 'i')
-    group by classified.source_row_key
+        on regexp_matches(descriptions.description, keywords.pattern, 'i')
+    group by descriptions.description
 
 ),
 
@@ -174,7 +185,7 @@ final as (
         end as conversion_issue,
         guidelines.unspsc_family is not null as is_covered_by_guideline,
         guidelines.product_group as guideline_product_group,
-        matches.source_row_key is not null as has_sustainability_criteria,
+        matches.description is not null as has_sustainability_criteria,
         coalesce(matches.has_ecolabel, false) as has_ecolabel,
         matches.sustainability_matches
 
@@ -184,7 +195,7 @@ final as (
     left join guidelines
         on classified.unspsc_family = guidelines.unspsc_family
     left join matches
-        on classified.source_row_key = matches.source_row_key
+        on classified.description = matches.description
 
 )
 
