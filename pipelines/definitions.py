@@ -1,7 +1,6 @@
 """Dagster definitions: `dagster dev -w workspace.yaml` or `greenblue run`."""
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from pipelines.assets import (
     RAW_ASSETS,
@@ -14,7 +13,7 @@ from pipelines.assets import (
     success_stories,
 )
 from pipelines.automation import NIGHTLY_JOB, new_landing_files, nightly_schedule
-from pipelines.dbt import DBT_EXECUTABLE, DBT_PROJECT, dbt_models
+from pipelines.dbt import DBT_EXECUTABLE, DBT_PROJECT, DbtCli, dbt_models
 from pipelines.progress import progress_logger
 from pipelines.publish import published_warehouse
 from pipelines.resources import GreenblueResource
@@ -37,7 +36,7 @@ defs = dg.Definitions(
     sensors=[new_landing_files],
     resources={
         "greenblue": GreenblueResource(),
-        "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
+        "dbt": DbtCli(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
     },
     # the UI's runs keep Dagster's console logger; `greenblue run` asks for `progress`
     loggers={"console": dg.colored_console_logger, "progress": progress_logger},

@@ -83,3 +83,23 @@ def test_publication_decides_per_organization_and_no_check_skips_it():
     }
     assert any(s.asset_key.path[0] == "marts" for s in specs), "dbt tests are checks"
     assert graph.has(dg.AssetKey(["marts", "org_emissions_annual"]))
+
+
+def test_the_dbt_resource_skips_what_dagster_dbt_prepares_for_unused_metadata():
+    """pipelines/dbt.py `DbtCli` overrides two private hooks of the pinned dagster-dbt. If an
+    upgrade stops calling them, the run would pay their cost again unnoticed: this fails."""
+    import importlib.metadata
+    import inspect
+
+    from dagster_dbt import DbtCliResource
+    from packaging import version
+
+    from pipelines.dbt import DbtCli
+
+    called = inspect.getsource(DbtCliResource.cli)
+    assert "self._cli_version" in called
+    assert "self._initialize_dbt_core_adapter(" in called
+    resource = defs.resources["dbt"]
+    assert isinstance(resource, DbtCli)
+    assert resource._cli_version == version.parse(importlib.metadata.version("dbt-core"))
+    assert resource._initialize_dbt_core_adapter(["run"]) is None
