@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.processes import as_from_a_shell
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +61,7 @@ def test_ui_serves_the_greenblue_location_and_stops_on_ctrl_c(tmp_path):
     port = free_port()
     log = (tmp_path / "ui.log").open("w")
     ui = subprocess.Popen(
-        [str(ROOT / "scripts" / "dev"), "ui", "-p", str(port)],
+        as_from_a_shell([str(ROOT / "scripts" / "dev"), "ui", "-p", str(port)]),
         cwd=ROOT,
         env=env,
         stdout=log,

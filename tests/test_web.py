@@ -30,6 +30,7 @@ from progress_warehouse import HOSTILE_NAME, cli, published
 
 from pipelines.cli import main
 from report import site
+from tests.processes import as_from_a_shell
 from web.app import WebLinks
 
 pytestmark = pytest.mark.slow
@@ -97,7 +98,7 @@ def web(tmp_path_factory):
     port = free_port()
     log = (root / "serve.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "serve", "--port", str(port)],
+        as_from_a_shell([sys.executable, "-m", "pipelines.cli", "serve", "--port", str(port)]),
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -116,7 +117,11 @@ def web(tmp_path_factory):
         yield Site(root, env, url)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # stopping it is not what these tests assert
+            server.kill()
+            server.wait(timeout=30)
         log.close()
 
 
