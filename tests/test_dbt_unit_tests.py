@@ -8,13 +8,10 @@ database of the shared progress warehouse (tests/progress_warehouse.py).
 
 import json
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from pipelines.settings import DBT_PROJECT_DIR
+from tests.builders.landing import dbt
 from tests.progress_warehouse import published
 
 pytestmark = pytest.mark.slow
@@ -24,23 +21,8 @@ def test_every_dbt_unit_test_passes(tmp_path_factory):
     built = published(tmp_path_factory.getbasetemp())
     work = tmp_path_factory.mktemp("unit") / "greenblue.duckdb"
     shutil.copyfile(built.served.parent / ".work" / "greenblue.duckdb", work)
-    target = work.parent / "dbt_target"
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")), "test",
-            "--select", "test_type:unit",
-            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(target), "--log-path", str(work.parent / "dbt_logs"),
-        ],
-        env={
-            **built.env,
-            "GREENBLUE_WORK_DB": str(work),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )  # fmt: skip
+    done = dbt(work, work.parent, "test", "--select", "test_type:unit", env=built.env, timeout=600)
+    target = work.parent / "target"
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     results = json.loads((target / "run_results.json").read_text())["results"]
     unit = [r for r in results if r["unique_id"].startswith("unit_test.")]

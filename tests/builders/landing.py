@@ -243,19 +243,31 @@ def build_marts(root: Path, landing: Path, select: str | None = None) -> Path:
     subprocess.run([sys.executable, "-c", load], env=env, cwd=ROOT, check=True,
                    capture_output=True)  # fmt: skip
     work_db = root / "wh" / ".work" / "greenblue.duckdb"
-    dbt = Path(sys.executable).with_name("dbt")
-    done = subprocess.run(
+    selection = ["--select", select, "--indirect-selection", "cautious"] if select else []
+    done = dbt(work_db, root, "build", "--exclude", "test_type:unit", *selection, env=env)
+    assert done.returncode == 0, done.stdout[-4000:]
+    return work_db
+
+
+def dbt(
+    work_db: Path, folder: Path, *args: str, env: Mapping[str, str] | None = None, timeout=None
+) -> subprocess.CompletedProcess:
+    """dbt, the one beside this Python, on `work_db` through the project's own profile, with
+    its target and logs in `folder` (`target/`, `logs/`), so tests never share dbt's files."""
+    project = str(ROOT / "dbt_project")
+    return subprocess.run(
         [
-            str(dbt), "build", "--project-dir", str(ROOT / "dbt_project"),
-            "--profiles-dir", str(ROOT / "dbt_project"),
-            "--target-path", str(root / "dbt_target"), "--log-path", str(root / "dbt_logs"),
-            "--exclude", "test_type:unit",
-            *(["--select", select, "--indirect-selection", "cautious"] if select else []),
+            str(Path(sys.executable).with_name("dbt")), *args,
+            "--project-dir", project, "--profiles-dir", project,
+            "--target-path", str(folder / "target"), "--log-path", str(folder / "logs"),
         ],
-        env={**env, "GREENBLUE_WORK_DB": str(work_db)},
+        env={
+            **(os.environ if env is None else env),
+            "GREENBLUE_WORK_DB": str(work_db),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        },
         cwd=ROOT,
         capture_output=True,
         text=True,
+        timeout=timeout,
     )  # fmt: skip
-    assert done.returncode == 0, done.stdout[-4000:]
-    return work_db

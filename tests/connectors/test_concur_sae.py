@@ -9,10 +9,7 @@ present: the Good* files load, the Bad* files are rejected.
 import csv
 import json
 import math
-import os
 import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +25,7 @@ from connectors.base import RejectedFile
 from connectors.concur_sae import DIALECT, custom_field_map, read, split_fields
 from tests.builders.common import write
 from tests.builders.concur_sae import detail, extract, line
+from tests.builders.landing import dbt
 from tests.builders.tmc_travel import air_row, write_workbook
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real-exports" / "concur_sae"
@@ -542,29 +540,12 @@ def build_warehouse(landing: Path, base: Path) -> Path:
             [*loaders, *assets.RAW_ASSETS], resources={"greenblue": GreenblueResource()}
         )
     assert result.success
-    env = {**os.environ, "GREENBLUE_WORK_DB": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "build",
-            "--select",
-            "+fct_emission_sources +org_emissions_annual",
-            "--indirect-selection",
-            "cautious",
-            "--project-dir",
-            str(ROOT / "dbt_project"),
-            "--profiles-dir",
-            str(ROOT / "dbt_project"),
-            "--target-path",
-            str(base / "target"),
-            "--log-path",
-            str(base / "logs"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
+    done = dbt(
+        db, base, "build",
+        "--select", "+fct_emission_sources +org_emissions_annual",
+        "--indirect-selection", "cautious",
         timeout=600,
-    )
+    )  # fmt: skip
     shutil.rmtree(base / "target", ignore_errors=True)
     assert done.returncode == 0, done.stdout[-4000:]
     return db

@@ -15,9 +15,6 @@ column held what (`cast_issue` in staging, `unmapped_reason` downstream), never 
 """
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -35,8 +32,8 @@ from pipelines import (
     reference_data,
     stories,
 )
-from pipelines.settings import DBT_PROJECT_DIR
 from samples import generate
+from tests.builders.landing import dbt
 
 pytestmark = pytest.mark.slow
 
@@ -119,20 +116,11 @@ def plant(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def dbt_build(work_db: Path, root: Path) -> list[dict]:
     """One `dbt build` as the pipeline runs it; returns dbt's result for every node."""
-    env = {
-        **os.environ,
-        "GREENBLUE_WORK_DB": str(work_db),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")), "build",
-            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(root / "target"), "--log-path", str(root / "logs"),
-            "--vars", json.dumps({"factor_set": factor_library.current_factor_set(None)}),
-            "--exclude", "resource_type:test",
-        ],
-        env=env, capture_output=True, text=True, timeout=900,
+    done = dbt(
+        work_db, root, "build",
+        "--vars", json.dumps({"factor_set": factor_library.current_factor_set(None)}),
+        "--exclude", "resource_type:test",
+        timeout=900,
     )  # fmt: skip
     results = root / "target" / "run_results.json"
     assert results.exists(), done.stdout[-4000:] + done.stderr[-2000:]
