@@ -142,10 +142,10 @@ def attribute_dbt_tests(
     warnings: list[str] = []
     for result in run_results.get("results", []):
         unique_id = result.get("unique_id", "")
-        if not unique_id.startswith(("test.", "unit_test.")):
+        if not unique_id.startswith("test."):  # the run's `dbt test` holds data tests only
             continue
         status = result.get("status")
-        test = manifest["nodes"].get(unique_id) or manifest.get("unit_tests", {}).get(unique_id, {})
+        test = manifest["nodes"].get(unique_id, {})
         name = test.get("name", unique_id)
         if status == "warn":
             warnings.append(worded_warning(test, result.get("failures")))
@@ -155,7 +155,7 @@ def attribute_dbt_tests(
         detail = f"{result.get('failures')} failing rows" if status == "fail" else "errored"
         orgs = None
         sql = result.get("compiled_code") or test.get("compiled_code")
-        if status == "fail" and sql and unique_id.startswith("test."):
+        if status == "fail" and sql:
             try:
                 orgs = orgs_of_rows(con, sql)
                 relation = _relation_of(manifest, test)
