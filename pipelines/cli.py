@@ -56,10 +56,11 @@ def record_unchanged(settings, reason: str) -> None:
     )
 
 
-def execute_run(force: bool = False) -> int:
+def execute_run(force: bool = False, full_refresh: bool = False) -> int:
     """Run the nightly job once, in this process; 0 when published (some organizations may
     be held) or nothing changed, 1 when blocked or when another run holds the lock. Unless
-    `force`, a run whose inputs did not change since the last published run stops at once."""
+    `force` or `full_refresh`, a run whose inputs did not change since the last published run
+    stops at once; `full_refresh` rebuilds every incremental model (docs/incremental.md)."""
     apply_offline_env()
     from connectors.organizations import RegistryError, load_registry
     from pipelines import database, lifecycle
@@ -80,7 +81,7 @@ def execute_run(force: bool = False) -> int:
             return 1
         for note in lifecycle.settle(settings):
             print(f"greenblue: {note}", file=sys.stderr)
-        reason = None if force else lifecycle.skip_reason(settings)
+        reason = None if force or full_refresh else lifecycle.skip_reason(settings)
         if reason:
             record_unchanged(settings, reason)
             return 0
@@ -90,6 +91,7 @@ def execute_run(force: bool = False) -> int:
         import dagster as dg
 
         from pipelines import progress
+        from pipelines.dbt import FULL_REFRESH_TAG
         from pipelines.definitions import defs
 
         instance = (
@@ -109,6 +111,7 @@ def execute_run(force: bool = False) -> int:
             result = defs.resolve_job_def("nightly").execute_in_process(
                 instance=instance,
                 raise_on_error=False,
+                tags={FULL_REFRESH_TAG: "true"} if full_refresh else None,
                 run_config={
                     "loggers": {
                         "progress": {"config": {"log_level": "INFO"}},
@@ -175,7 +178,7 @@ def cmd_repseudonymise(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return execute_run(force=args.force)
+    return execute_run(force=args.force, full_refresh=args.full_refresh)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -362,6 +365,11 @@ def parser() -> argparse.ArgumentParser:
         "--force",
         action="store_true",
         help="rebuild and publish even when nothing changed since the last published run",
+    )
+    r.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every model from all loaded files, not only what changed (implies --force)",
     )
     r.set_defaults(func=cmd_run)
     d = sub.add_parser("demo", help="generate sample data, run, print where the results are")

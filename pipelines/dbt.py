@@ -14,11 +14,13 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
-from pipelines import gate
+from pipelines import gate, increments
 from pipelines.resources import GreenblueResource
 from pipelines.settings import DBT_PROJECT_DIR, apply_offline_env, load_settings
 
 OWNER = "team:greenblue-data"
+# A run tagged so rebuilds every incremental model (`greenblue run --full-refresh`).
+FULL_REFRESH_TAG = "greenblue/full-refresh"
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 # The dbt installed beside this Python, so runs work without an activated environment,
 # started through `greenblue-dbt` so that it dies with the run (pipelines/dbt_child.py).
@@ -164,11 +166,8 @@ def with_progress(events, label: str, total: int, log):
 
 point_dbt_at_work_db()
 prepare_manifest()
-_TESTS = {
-    n["name"]: n
-    for n in json.loads(MANIFEST.read_text())["nodes"].values()
-    if n["resource_type"] == "test"
-}
+_MANIFEST = json.loads(MANIFEST.read_text())
+_TESTS = {n["name"]: n for n in _MANIFEST["nodes"].values() if n["resource_type"] == "test"}
 DATA_TESTS = len(_TESTS)
 
 
@@ -196,13 +195,26 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, greenblue: Greenb
     in one DuckDB file can conflict). dbt's unit tests check the SQL, which a run does not
     change: the test suite runs them (tests/test_dbt_unit_tests.py), not every night."""
     point_dbt_at_work_db()
-    variables = json.dumps({"factor_set": greenblue.factor_set()})
+    factor_set = greenblue.factor_set()
+    variables = json.dumps({"factor_set": factor_set})
     # One target folder beside the working database, kept between runs: dbt re-parses only
     # what changed since the last invocation (the test step reuses the run step's parse).
     target = greenblue.settings().work_db.parent / "dbt"
     models = len(context.selected_asset_keys)
-    run = dbt.cli(["run", "--vars", variables], context=context, target_path=target)
+    with greenblue.database() as con:
+        fingerprint = increments.fingerprint(con, _MANIFEST, factor_set)
+        plan = increments.plan(
+            con, fingerprint, full_refresh=context.run.tags.get(FULL_REFRESH_TAG) == "true"
+        )
+        increments.prepare(con, plan)
+    context.log.info(
+        ("dbt run: full refresh: " if plan.full_refresh else "dbt run: incremental: ") + plan.reason
+    )
+    refresh = ["--full-refresh"] if plan.full_refresh else []
+    run = dbt.cli(["run", "--vars", variables, *refresh], context=context, target_path=target)
     yield from with_progress(run.stream(), "dbt run: models built", models, context.log.info)
+    with greenblue.database() as con:
+        increments.record(con, fingerprint)
     # the run step's results must never pass for the tests' if `dbt test` stops early
     (target / "run_results.json").unlink(missing_ok=True)
     tests = dbt.cli(

@@ -70,3 +70,17 @@ create table if not exists ops.check_results (
     org_code varchar,
     detail varchar
 );
+-- What the incremental dbt models were last built from (pipelines/increments.py): the
+-- fingerprint of everything but the loaded files, and the loaded files; and which
+-- organizations the next incremental build rebuilds (empty: all; one NULL row: none).
+create table if not exists ops.dbt_build_state (
+    fingerprint varchar not null,
+    built_at timestamp not null
+);
+create table if not exists ops.dbt_rebuild_orgs (org_code varchar);
+create table if not exists ops.dbt_built_files (
+    file_id varchar not null,
+    org_code varchar,
+    first_seen_at timestamp not null,
+    loaded_at timestamp
+);

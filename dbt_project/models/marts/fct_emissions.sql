@@ -56,6 +56,7 @@ activities as (
             {%- endif %}
 
         from {{ ref(model_name) }}
+        where {{ in_changed_orgs() }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

@@ -8,6 +8,7 @@ with
 segments as (
 
     select * from {{ ref('int_air_segments_classified') }}
+    where {{ in_changed_orgs() }}
 
 ),
 

@@ -13,19 +13,21 @@ with
 fates as (
 
     select * from {{ ref('int_travel_ticket_row_fates') }}
-    where travel_mode = 'air' and fate = 'flown'
+    where {{ in_changed_orgs() }} and travel_mode = 'air' and fate = 'flown'
 
 ),
 
 air_segments as (
 
     select * from {{ ref('stg_tmc__air_segments') }}
+    where {{ in_changed_orgs() }}
 
 ),
 
 expense_legs as (
 
     select * from {{ ref('int_concur_sae_air_legs') }}
+    where {{ in_changed_orgs() }}
 
 ),
 

@@ -9,6 +9,7 @@ with
 flown_segments as (
 
     select * from {{ ref('int_air_legs') }}
+    where {{ in_changed_orgs() }}
 
 ),
 

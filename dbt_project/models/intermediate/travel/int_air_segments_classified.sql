@@ -10,6 +10,7 @@ with
 routes as (
 
     select * from {{ ref('int_air_segment_routes') }}
+    where {{ in_changed_orgs() }}
 
 ),
 

@@ -10,24 +10,28 @@ with
 air as (
 
     select * from {{ ref('int_air_activities') }}
+    where {{ in_changed_orgs() }}
 
 ),
 
 rail as (
 
     select * from {{ ref('int_rail_activities') }}
+    where {{ in_changed_orgs() }}
 
 ),
 
 hotel as (
 
     select * from {{ ref('int_hotel_activities') }}
+    where {{ in_changed_orgs() }}
 
 ),
 
 expensed as (
 
     select * from {{ ref('int_concur_sae_activities') }}
+    where {{ in_changed_orgs() }}
 
 ),
 

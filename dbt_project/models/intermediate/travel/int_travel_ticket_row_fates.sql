@@ -23,6 +23,7 @@ with
 ticket_rows as (
 
     select * from {{ ref('int_travel_ticket_rows') }}
+    where {{ in_changed_orgs() }}
 
 ),
 

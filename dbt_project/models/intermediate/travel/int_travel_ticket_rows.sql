@@ -7,12 +7,14 @@ with
 air_segments as (
 
     select * from {{ ref('stg_tmc__air_segments') }}
+    where {{ in_changed_orgs() }}
 
 ),
 
 rail_tickets as (
 
     select * from {{ ref('stg_tmc__rail_tickets') }}
+    where {{ in_changed_orgs() }}
 
 ),
 

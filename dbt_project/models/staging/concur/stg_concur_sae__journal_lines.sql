@@ -13,7 +13,6 @@ renamed as (
 
     select
         {{ lineage_columns('concur_sae_detail') }},
-        source._loaded_at as loaded_at,
 
         {{ clean_spaces('source.batch_id') }} as batch_id,
         {{ parse_date('source.batch_date') }} as batch_date,

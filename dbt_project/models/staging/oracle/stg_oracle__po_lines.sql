@@ -11,7 +11,6 @@ renamed as (
 
     select
         {{ lineage_columns('oracle_po_lines') }},
-        source._loaded_at as loaded_at,
         source.export_variant,
 
         {{ clean_text('source.prc_bu_name') }} as business_unit,

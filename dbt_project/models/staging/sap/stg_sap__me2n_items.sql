@@ -19,7 +19,6 @@ renamed as (
 
     select
         {{ lineage_columns('sap_me2n_items') }},
-        source._loaded_at as loaded_at,
 
         {{ clean_code('source.einkaufsbeleg') }} as po_number,
         {{ erp_integer('source.position', 'source.export_decimal_separator') }} as po_line,

@@ -6,7 +6,6 @@ renamed as (
 
     select
         {{ lineage_columns('tmc_air_segments') }},
-        source._loaded_at as loaded_at,
 
         {{ clean_text('source.client_account') }} as client_account,
         {{ clean_text('source.traveller_name_pseudonym') }} as traveller_pseudonym,
