@@ -21,8 +21,14 @@
       drop_changed_orgs()   the pre-hook
 #}
 
+{#- is_incremental(), false in a dbt unit test (which has no relation to build on) -#}
+{% macro incremental_build() -%}
+    {{- return(this is not none and is_incremental()) -}}
+{%- endmacro %}
+
+
 {% macro staged_files_only(file_id='file_id', loaded_at='loaded_at') -%}
-    {%- if is_incremental() %}
+    {%- if incremental_build() %}
         and ({{ file_id }}, {{ loaded_at }}) not in (
             select distinct
                 source_file_id,
@@ -34,7 +40,7 @@
 
 
 {% macro drop_unloaded_files() -%}
-    {%- if is_incremental() -%}
+    {%- if incremental_build() -%}
         delete from {{ this }}
         where (source_file_id, loaded_at) not in (
             select
@@ -50,9 +56,11 @@
 
 
 {% macro in_changed_orgs(column='org_code') -%}
-    {#- outside the `if`, so that dbt records the dependency when it parses the model -#}
-    {%- set rebuild = source('ops', 'dbt_rebuild_orgs') -%}
-    {%- if is_incremental() -%}
+    {%- if incremental_build() -%}
+        {#- not a dbt source: dbt unit tests would have to give it as an input -#}
+        {%- set rebuild = api.Relation.create(
+            database=this.database, schema='ops', identifier='dbt_rebuild_orgs'
+        ) -%}
         ({{ column }} in (select org_code from {{ rebuild }})
         or not exists (select 1 from {{ rebuild }}))
     {%- else -%}
@@ -62,7 +70,7 @@
 
 
 {% macro drop_changed_orgs() -%}
-    {%- if is_incremental() -%}
+    {%- if incremental_build() -%}
         delete from {{ this }} where {{ in_changed_orgs() }}
     {%- else -%}
         select 1

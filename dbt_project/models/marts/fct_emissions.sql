@@ -6,7 +6,8 @@
     region, global) gave a hotel its factor; the others leave these NULL.
 #}
 {%- set activity_models = ['int_travel_activities', 'int_procurement_activities'] -%}
-{%- set activity_models = activity_models + ['int_fuel_activities', 'int_energy_activities', 'int_refrigerant_activities'] -%}
+{%- set activity_models = activity_models + ['int_fuel_activities', 'int_energy_activities'] -%}
+{%- set activity_models = activity_models + ['int_refrigerant_activities'] -%}
 {%- set scope2_models = ['int_fuel_activities', 'int_energy_activities'] -%}
 {#- Models whose factor has a fallback (hotels: country, region, global) say which step gave it. -#}
 {%- set with_factor_level = ['int_travel_activities'] -%}
