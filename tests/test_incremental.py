@@ -24,8 +24,7 @@ import duckdb
 import pytest
 
 from pipelines import factor_library, increments
-from samples import generate
-from tests.builders.landing import Run
+from tests.builders.landing import Run, generated_landing
 from tests.reliability.test_redelivery import (
     AIR,
     ORIGINALS,
@@ -80,9 +79,8 @@ def marts(db) -> dict[str, list[tuple]]:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("incremental")
-    landing = root / "landing"
-    generate(landing, orgs=2, rows=120, seed=23)
-    run = Run(root, landing)
+    run = Run(root, generated_landing(root / "landing", rows=120, seed=23))
+    landing = run.landing
     said = []
 
     def deliver_and_run() -> None:
