@@ -182,7 +182,7 @@ DBT_PROJECT.prepare_if_dev()
 
 @dbt_assets(manifest=MANIFEST, dagster_dbt_translator=LayeredTranslator(), name="dbt_models")
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, greenblue: GreenblueResource):
-    """`dbt run` (one thread), then `dbt test` (two) on the working database.
+    """`dbt run`, then `dbt test`, each on one thread, on the working database.
 
     The run is incremental (docs/incremental.md): pipelines/increments.py plans a full
     refresh or the organizations whose loaded files changed, and records what was built once
@@ -194,10 +194,11 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, greenblue: Greenb
     to hold those organizations only. A model that fails to build is a code defect: the step
     fails and nothing is published.
 
-    Data tests only read, so they run on two threads (each costs dbt about 30 ms of its own
-    work, far more than its query); models, which write, keep one (concurrent catalog writes
-    in one DuckDB file can conflict). dbt's unit tests check the SQL, which a run does not
-    change: the test suite runs them (tests/test_dbt_unit_tests.py), not every night."""
+    One thread each: models write (concurrent catalog writes in one DuckDB file can
+    conflict), and two tests at once share DuckDB's one memory limit: at 10M air segments two
+    large `unique` tests ran out of it together. dbt's unit tests check the SQL, which a run
+    does not change: the test suite runs them (tests/test_dbt_unit_tests.py), not every
+    night."""
     point_dbt_at_work_db()
     factor_set = greenblue.factor_set()
     variables = json.dumps({"factor_set": factor_set})
@@ -225,7 +226,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCli, greenblue: Greenb
     # the run step's results must never pass for the tests' if `dbt test` stops early
     (target / "run_results.json").unlink(missing_ok=True)
     tests = dbt.cli(
-        ["test", "--vars", variables, "--exclude-resource-type", "unit_test", "--threads", "2"],
+        ["test", "--vars", variables, "--exclude-resource-type", "unit_test"],
         context=context,
         target_path=target,
         raise_on_error=False,
