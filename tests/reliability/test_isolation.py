@@ -3,13 +3,16 @@
 Real `greenblue run`s in subprocesses on a generated landing folder of two organizations.
 The first run publishes both. Then UNDP delivers a new file (its figures must move) and one
 of UNEP's loaded agency rows holds a transaction type no connector accepts (`REISSUE`), as a
-connector defect could have let through: it is rewritten in the working database, where an
-older release would have left it. The blocking staging test `accepted_values` on
-`transaction_type` fails on UNEP's rows alone. UNEP is held: its rows in every mart of the
-new served file are exactly those of the previous one; UNDP publishes. The focal point then
-sends the workbook again: the new version supersedes the defective rows and UNEP publishes.
+connector defect could have let through: it is rewritten in the working database, with the
+file's load time renewed, as a defective connector reading the file again would have loaded
+it (a run rebuilds only what was loaded since its last build, docs/incremental.md). The
+blocking staging test `accepted_values` on `transaction_type` fails on UNEP's rows alone.
+UNEP is held: its rows in every mart of the new served file are exactly those of the
+previous one; UNDP publishes. The focal point then sends the workbook again: the new version
+supersedes the defective rows and UNEP publishes.
 """
 
+import datetime as dt
 import shutil
 
 import duckdb
@@ -27,7 +30,8 @@ DEFECT_CHECK = "accepted_values_stg_tmc__air_segments_transaction_type"
 
 def plant_a_row_no_connector_accepts(run: Run) -> str:
     """One of UNEP's loaded agency rows given a transaction type the connector refuses,
-    straight in the working database (as a connector defect could have loaded it)."""
+    straight in the working database, and the file's load time renewed in raw and in the
+    manifest (as a connector defect reading the file again could have loaded it)."""
     workbook = sorted((run.landing / HELD / "travel").glob("*TravelData*.xlsx"))[0]
     relative = workbook.relative_to(run.landing).as_posix()
     con = duckdb.connect(str(run.work_db))
@@ -42,6 +46,13 @@ def plant_a_row_no_connector_accepts(run: Run) -> str:
             "where _file_id = ?)",
             [file_id, file_id],
         ).fetchall()
+        reloaded = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        con.execute(
+            "update raw.tmc_air_segments set _loaded_at = ? where _file_id = ?", [reloaded, file_id]
+        )
+        con.execute(
+            "update ops.file_manifest set loaded_at = ? where file_id = ?", [reloaded, file_id]
+        )
     finally:
         con.close()
     assert changed == [(1,)], changed
