@@ -35,21 +35,21 @@ def landing_lines(root: Path) -> list[str]:
     return [_stat_line(p, root) for p in files]
 
 
-def code_files() -> list[Path]:
-    """The code, SQL and factor files a run uses; dbt's target and log folders (thousands of
-    files from earlier invocations) are never walked."""
+def code_files(folders: tuple[str, ...] = CODE) -> list[Path]:
+    """The code, SQL and factor files a run uses (in `folders`, under the repository); dbt's
+    target and log folders (thousands of files from earlier invocations) are never walked."""
     files = []
-    for folder in CODE:
+    for folder in folders:
         for parent, dirs, names in os.walk(ROOT / folder):
             dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
             files += [Path(parent, n) for n in names if Path(n).suffix in CODE_SUFFIXES]
     return sorted(files)
 
 
-def code_digest() -> str:
-    """The content of the code, SQL and factor files a run uses."""
+def code_digest(folders: tuple[str, ...] = CODE) -> str:
+    """The content of the code, SQL and factor files a run uses (in `folders`)."""
     digest = hashlib.sha256()
-    for path in code_files():
+    for path in code_files(folders):
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -13,12 +13,12 @@ a failed build is planned again, whole, by the next run.
 import hashlib
 import importlib.metadata
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from pipelines.database import now
+from pipelines.fingerprint import code_digest
 from pipelines.settings import DBT_PROJECT_DIR
 
 # What identifies a loaded file's rows: the same file read again gets a new loaded_at.
@@ -27,6 +27,8 @@ LOADED_FILES = (
     "from ops.file_manifest where status = 'loaded'"
 )
 LIBRARIES = ("dbt-core", "dbt-duckdb", "duckdb")
+# The files whose text decides what a model computes (dbt's tests do not).
+MODEL_CODE = ("dbt_project/models", "dbt_project/macros")
 # The input the plan compares file by file, so not part of the fingerprint (nor is
 # ops.dbt_rebuild_orgs, which the macros read without declaring it a source).
 PLANNED = {("ops", "file_manifest")}
@@ -37,13 +39,6 @@ class Plan:
     full_refresh: bool
     changed_orgs: tuple[str, ...]
     reason: str
-
-
-def project_files() -> list[Path]:
-    """The files whose text decides what a model computes (tests do not)."""
-    files = [p for d in ("models", "macros") for p in (DBT_PROJECT_DIR / d).rglob("*.sql")]
-    files += [p for p in (DBT_PROJECT_DIR / "models").rglob("*.yml")]
-    return sorted([*files, DBT_PROJECT_DIR / "dbt_project.yml"])
 
 
 def incremental_inputs(manifest: dict[str, Any]) -> list[tuple[str, str]]:
@@ -72,9 +67,8 @@ def incremental_inputs(manifest: dict[str, Any]) -> list[tuple[str, str]]:
 
 def fingerprint(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], factor_set: str) -> str:
     digest = hashlib.sha256()
-    for path in project_files():
-        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    digest.update(f"models={code_digest(MODEL_CODE)}\0".encode())
+    digest.update((DBT_PROJECT_DIR / "dbt_project.yml").read_bytes() + b"\0")
     for library in LIBRARIES:
         digest.update(f"{library}={importlib.metadata.version(library)}\0".encode())
     digest.update(f"factor_set={factor_set}\0".encode())
