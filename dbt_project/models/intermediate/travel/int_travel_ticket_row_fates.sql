@@ -102,6 +102,9 @@ matches as (
     select
         sold.source_row_key as cancelled_row_key,
         cancelling.source_row_key as cancelling_row_key,
+        cancelling.source_file_id as cancelling_file_id,
+        cancelling.source_sheet as cancelling_sheet,
+        cancelling.source_row as cancelling_row,
         row_number() over (
             partition by sold.source_row_key
             order by
@@ -145,7 +148,10 @@ first_cancellations as (
 
     select
         cancelled_row_key,
-        cancelling_row_key as cancelled_by_row_key
+        cancelling_row_key as cancelled_by_row_key,
+        cancelling_file_id as cancelled_by_file_id,
+        cancelling_sheet as cancelled_by_sheet,
+        cancelling_row as cancelled_by_row
 
     from matches
     where match_rank = 1
@@ -210,7 +216,29 @@ fates as (
             else {{ dbt.concat([
                 'ranked.transaction_type', "' matches no sold segment of ticket '", 'ranked.ticket13'
             ]) }}
-        end as fate_note
+        end as fate_note,
+        -- the rows named above, located (their file, sheet and row)
+        case
+            when ranked.source_file_id != ranked.kept_file_id then ranked.kept_file_id
+        end as superseded_by_file_id,
+        case
+            when ranked.source_file_id != ranked.kept_file_id then ranked.first_kept_sheet
+        end as superseded_by_sheet,
+        case
+            when ranked.source_file_id != ranked.kept_file_id then ranked.first_kept_row
+        end as superseded_by_row,
+        case
+            when ranked.source_file_id = ranked.kept_file_id
+                then first_cancellations.cancelled_by_file_id
+        end as cancelled_by_file_id,
+        case
+            when ranked.source_file_id = ranked.kept_file_id
+                then first_cancellations.cancelled_by_sheet
+        end as cancelled_by_sheet,
+        case
+            when ranked.source_file_id = ranked.kept_file_id
+                then first_cancellations.cancelled_by_row
+        end as cancelled_by_row
 
     from ranked
     left join first_cancellations
@@ -218,37 +246,6 @@ fates as (
     left join cancelling_counts
         on ranked.source_row_key = cancelling_counts.cancelling_row_key
 
-),
-
-related_rows as (
-
-    select
-        source_row_key,
-        source_file_id,
-        source_sheet,
-        source_row
-
-    from ticket_rows
-
-),
-
-final as (
-
-    select
-        fates.*,
-        superseded_by.source_file_id as superseded_by_file_id,
-        superseded_by.source_sheet as superseded_by_sheet,
-        superseded_by.source_row as superseded_by_row,
-        cancelled_by.source_file_id as cancelled_by_file_id,
-        cancelled_by.source_sheet as cancelled_by_sheet,
-        cancelled_by.source_row as cancelled_by_row
-
-    from fates
-    left join related_rows as superseded_by
-        on fates.superseded_by_row_key = superseded_by.source_row_key
-    left join related_rows as cancelled_by
-        on fates.cancelled_by_row_key = cancelled_by.source_row_key
-
 )
 
-select * from final
+select * from fates
