@@ -9,19 +9,19 @@
 #}
 with
 
-natural_key_rows as (
+natural_key_rows as not materialized (
 
     select * from {{ ref('int_natural_key_rows') }}
 
 ),
 
-files as (
+files as not materialized (
 
     select * from {{ ref('stg_ops__file_manifest') }}
 
 ),
 
-emissions as (
+emissions as not materialized (
 
     select * from {{ ref('fct_emissions') }}
 

@@ -12,19 +12,19 @@
 #}
 with
 
-sources as (
+sources as not materialized (
 
     select * from {{ ref('fct_emission_sources') }}
 
 ),
 
-emissions as (
+emissions as not materialized (
 
     select * from {{ ref('fct_emissions') }}
 
 ),
 
-fates as (
+fates as not materialized (
 
     select * from {{ ref('int_travel_ticket_row_fates') }}
 
