@@ -217,7 +217,7 @@ fates as (
                 'ranked.transaction_type', "' matches no sold segment of ticket '", 'ranked.ticket13'
             ]) }}
         end as fate_note,
-        -- the rows named above, located (their file, sheet and row)
+        -- the rows named above, located (only kept rows are matched with cancelling rows)
         case
             when ranked.source_file_id != ranked.kept_file_id then ranked.kept_file_id
         end as superseded_by_file_id,
@@ -227,18 +227,9 @@ fates as (
         case
             when ranked.source_file_id != ranked.kept_file_id then ranked.first_kept_row
         end as superseded_by_row,
-        case
-            when ranked.source_file_id = ranked.kept_file_id
-                then first_cancellations.cancelled_by_file_id
-        end as cancelled_by_file_id,
-        case
-            when ranked.source_file_id = ranked.kept_file_id
-                then first_cancellations.cancelled_by_sheet
-        end as cancelled_by_sheet,
-        case
-            when ranked.source_file_id = ranked.kept_file_id
-                then first_cancellations.cancelled_by_row
-        end as cancelled_by_row
+        first_cancellations.cancelled_by_file_id,
+        first_cancellations.cancelled_by_sheet,
+        first_cancellations.cancelled_by_row
 
     from ranked
     left join first_cancellations
