@@ -6,6 +6,10 @@
     - a superseded row names a later file (not its own) that holds the key, first seen
       no earlier than its own;
     - a superseded or republished row creates no activity in fct_emissions.
+
+    The inputs are read inline (`not materialized`): DuckDB would otherwise materialize
+    each whole table read by several checks, and the checks would spill together (at 10M
+    air segments three times slower).
 #}
 with
 

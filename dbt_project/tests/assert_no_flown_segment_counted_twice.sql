@@ -9,6 +9,10 @@
     - a cancelled or superseded segment creates no activity, and a superseded or
       duplicate row only ever adds 0 (NULL when the activity has no quantity);
     - the quantities behind each activity sum to its quantity.
+
+    The inputs are read inline (`not materialized`): DuckDB would otherwise materialize
+    each whole table read by several checks, and the checks would spill together (at 10M
+    air segments three times slower).
 #}
 with
 
