@@ -134,11 +134,7 @@ spend_factors as (
 
 ),
 
-price_index as (
-
-    select * from {{ ref('stg_factors__spend_price_index') }}
-
-),
+price_index as (select * from {{ ref('stg_factors__spend_price_index') }}),
 
 spend_factors_installed as (
 

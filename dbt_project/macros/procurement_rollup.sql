@@ -11,11 +11,7 @@
 {%- for key in keys -%}{%- do on.append('totals.' ~ key ~ ' = parts.' ~ key) -%}{%- endfor -%}
 with
 
-lines as (
-
-    select * from {{ ref('fct_procurement_lines') }}
-
-),
+lines as (select * from {{ ref('fct_procurement_lines') }}),
 
 totals as (
 

@@ -12,11 +12,7 @@
     source_sheet, source_row, org_code and loaded_at (when its file was read).
 #}
 {% macro loaded_rows(table) -%}
-source as (
-
-    select * from {{ source('raw', table) }}
-
-),
+source as (select * from {{ source('raw', table) }}),
 
 loaded_files as (
 

@@ -52,11 +52,7 @@ bounds as (
 
 ),
 
-emissions as (
-
-    select * from {{ ref('fct_emissions') }}
-
-)
+emissions as (select * from {{ ref('fct_emissions') }})
 
 select
     emissions.emission_id,

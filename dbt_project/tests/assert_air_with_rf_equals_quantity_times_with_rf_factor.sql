@@ -12,11 +12,7 @@ air as (
 
 ),
 
-factors as (
-
-    select * from {{ source('factors', 'emission_factors') }}
-
-),
+factors as (select * from {{ source('factors', 'emission_factors') }}),
 
 checked as (
 

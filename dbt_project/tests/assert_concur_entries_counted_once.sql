@@ -17,23 +17,11 @@ staged_lines as (
 
 ),
 
-line_fates as (
+line_fates as (select * from {{ ref('int_concur_sae_line_fates') }}),
 
-    select * from {{ ref('int_concur_sae_line_fates') }}
+entries as (select * from {{ ref('int_concur_sae_entries') }}),
 
-),
-
-entries as (
-
-    select * from {{ ref('int_concur_sae_entries') }}
-
-),
-
-legs as (
-
-    select * from {{ ref('int_concur_sae_air_legs') }}
-
-),
+legs as (select * from {{ ref('int_concur_sae_air_legs') }}),
 
 emissions as (
 

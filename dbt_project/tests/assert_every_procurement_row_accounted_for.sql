@@ -15,11 +15,7 @@ staged as (
 
 ),
 
-fates as (
-
-    select * from {{ ref('int_procurement_line_fates') }}
-
-),
+fates as (select * from {{ ref('int_procurement_line_fates') }}),
 
 lines as (
 

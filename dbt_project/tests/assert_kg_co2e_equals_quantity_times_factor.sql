@@ -13,11 +13,7 @@ emissions as (
 
 ),
 
-factors as (
-
-    select * from {{ source('factors', 'emission_factors') }}
-
-),
+factors as (select * from {{ source('factors', 'emission_factors') }}),
 
 checked as (
 

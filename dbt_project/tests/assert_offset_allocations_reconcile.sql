@@ -7,17 +7,9 @@
 #}
 with
 
-allocations as (
+allocations as (select * from {{ ref('offset_allocations') }}),
 
-    select * from {{ ref('offset_allocations') }}
-
-),
-
-purchases as (
-
-    select * from {{ ref('int_offset_purchases') }}
-
-),
+purchases as (select * from {{ ref('int_offset_purchases') }}),
 
 per_purchase as (
 

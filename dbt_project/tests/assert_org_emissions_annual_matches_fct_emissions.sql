@@ -7,17 +7,9 @@
 #}
 with
 
-emissions as (
+emissions as (select * from {{ ref('fct_emissions') }}),
 
-    select * from {{ ref('fct_emissions') }}
-
-),
-
-annual as (
-
-    select * from {{ ref('org_emissions_annual') }}
-
-),
+annual as (select * from {{ ref('org_emissions_annual') }}),
 
 expected as (
 

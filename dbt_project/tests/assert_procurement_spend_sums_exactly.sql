@@ -6,23 +6,11 @@
 #}
 with
 
-lines as (
+lines as (select * from {{ ref('fct_procurement_lines') }}),
 
-    select * from {{ ref('fct_procurement_lines') }}
+annual as (select * from {{ ref('org_procurement_annual') }}),
 
-),
-
-annual as (
-
-    select * from {{ ref('org_procurement_annual') }}
-
-),
-
-system_annual as (
-
-    select * from {{ ref('system_procurement_annual') }}
-
-),
+system_annual as (select * from {{ ref('system_procurement_annual') }}),
 
 line_sums as (
 

@@ -6,17 +6,9 @@
 #}
 with
 
-annual as (
+annual as (select * from {{ ref('org_emissions_annual') }}),
 
-    select * from {{ ref('org_emissions_annual') }}
-
-),
-
-totals as (
-
-    select * from {{ ref('org_totals_annual') }}
-
-),
+totals as (select * from {{ ref('org_totals_annual') }}),
 
 summed as (
 

@@ -6,11 +6,7 @@
 #}
 with
 
-checks as (
-
-    select * from {{ ref('int_energy_reading_checks') }}
-
-),
+checks as (select * from {{ ref('int_energy_reading_checks') }}),
 
 final as (
 

@@ -18,19 +18,11 @@
 #}
 with
 
-lines as (
-
-    select * from {{ ref('int_procurement_spend_emissions') }}
-
-),
+lines as (select * from {{ ref('int_procurement_spend_emissions') }}),
 
 {{ spend_factor_ctes() }},
 
-guidelines as (
-
-    select * from {{ ref('stg_factors__procurement_guidelines') }}
-
-),
+guidelines as (select * from {{ ref('stg_factors__procurement_guidelines') }}),
 
 newest_index as (
 

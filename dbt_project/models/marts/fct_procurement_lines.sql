@@ -8,11 +8,7 @@
 #}
 with
 
-lines as (
-
-    select * from {{ ref('int_procurement_spend_emissions') }}
-
-),
+lines as (select * from {{ ref('int_procurement_spend_emissions') }}),
 
 final as (
 

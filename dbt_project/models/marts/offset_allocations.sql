@@ -9,17 +9,9 @@
 #}
 with
 
-purchases as (
+purchases as (select * from {{ ref('int_offset_purchases') }}),
 
-    select * from {{ ref('int_offset_purchases') }}
-
-),
-
-demand as (
-
-    select * from {{ ref('int_offset_demand') }}
-
-),
+demand as (select * from {{ ref('int_offset_demand') }}),
 
 pools as (
 

@@ -5,11 +5,7 @@
 #}
 with
 
-demand as (
-
-    select * from {{ ref('int_offset_demand') }}
-
-),
+demand as (select * from {{ ref('int_offset_demand') }}),
 
 allocations as (
 

@@ -20,11 +20,7 @@ organizations as (
 
 ),
 
-emissions as (
-
-    select * from {{ ref('fct_emissions') }}
-
-),
+emissions as (select * from {{ ref('fct_emissions') }}),
 
 fuel_rows as (
 

@@ -9,23 +9,11 @@
 #}
 with
 
-emissions as (
+emissions as (select * from {{ ref('fct_emissions') }}),
 
-    select * from {{ ref('fct_emissions') }}
+headcount as (select * from {{ ref('stg_ops__org_headcount') }}),
 
-),
-
-headcount as (
-
-    select * from {{ ref('stg_ops__org_headcount') }}
-
-),
-
-uncertainty as (
-
-    select * from {{ ref('stg_factors__uncertainty') }}
-
-),
+uncertainty as (select * from {{ ref('stg_factors__uncertainty') }}),
 
 ranges as (
 

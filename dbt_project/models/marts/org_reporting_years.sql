@@ -22,17 +22,9 @@
 {%- endfor -%}
 with
 
-completeness as (
+completeness as (select * from {{ ref('org_completeness') }}),
 
-    select * from {{ ref('org_completeness') }}
-
-),
-
-closed as (
-
-    select * from {{ ref('stg_ops__org_closed_years') }}
-
-),
+closed as (select * from {{ ref('stg_ops__org_closed_years') }}),
 
 rules as (
 

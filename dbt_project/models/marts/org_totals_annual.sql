@@ -6,23 +6,11 @@
 #}
 with
 
-emissions as (
+emissions as (select * from {{ ref('fct_emissions') }}),
 
-    select * from {{ ref('fct_emissions') }}
+uncertainty as (select * from {{ ref('stg_factors__uncertainty') }}),
 
-),
-
-uncertainty as (
-
-    select * from {{ ref('stg_factors__uncertainty') }}
-
-),
-
-reporting_years as (
-
-    select * from {{ ref('org_reporting_years') }}
-
-),
+reporting_years as (select * from {{ ref('org_reporting_years') }}),
 
 totals as (
 

@@ -6,11 +6,7 @@
 #}
 with
 
-segments as (
-
-    select * from {{ ref('int_air_agency_co2_comparison') }}
-
-),
+segments as (select * from {{ ref('int_air_agency_co2_comparison') }}),
 
 totals as (
 

@@ -6,11 +6,7 @@
 #}
 with
 
-natural_key_rows as (
-
-    select * from {{ ref('int_natural_key_rows') }}
-
-),
+natural_key_rows as (select * from {{ ref('int_natural_key_rows') }}),
 
 final as (
 

@@ -27,17 +27,9 @@ organizations as (
 
 ),
 
-targets as (
+targets as (select * from {{ ref('stg_ops__org_targets') }}),
 
-    select * from {{ ref('stg_ops__org_targets') }}
-
-),
-
-reporting_years as (
-
-    select * from {{ ref('org_reporting_years') }}
-
-),
+reporting_years as (select * from {{ ref('org_reporting_years') }}),
 
 scoped as (
 

@@ -14,11 +14,7 @@ air as (
 
 ),
 
-airports as (
-
-    select * from {{ ref('stg_reference__airports') }}
-
-),
+airports as (select * from {{ ref('stg_reference__airports') }}),
 
 named as (
 

@@ -25,17 +25,9 @@ agency as (
 
 ),
 
-air_segments as (
+air_segments as (select * from {{ ref('stg_tmc__air_segments') }}),
 
-    select * from {{ ref('stg_tmc__air_segments') }}
-
-),
-
-rail_tickets as (
-
-    select * from {{ ref('stg_tmc__rail_tickets') }}
-
-),
+rail_tickets as (select * from {{ ref('stg_tmc__rail_tickets') }}),
 
 rail_factor as (
 
@@ -44,11 +36,7 @@ rail_factor as (
 
 ),
 
-headcount as (
-
-    select * from {{ ref('stg_ops__org_headcount') }}
-
-),
+headcount as (select * from {{ ref('stg_ops__org_headcount') }}),
 
 pairs as (
 

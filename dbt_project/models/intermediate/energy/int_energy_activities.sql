@@ -20,23 +20,11 @@
 #}
 with
 
-reading_years as (
+reading_years as (select * from {{ ref('int_energy_reading_years') }}),
 
-    select * from {{ ref('int_energy_reading_years') }}
+factors as (select * from {{ ref('stg_factors__emission_factors') }}),
 
-),
-
-factors as (
-
-    select * from {{ ref('stg_factors__emission_factors') }}
-
-),
-
-grid as (
-
-    select * from {{ ref('int_grid_factor_years') }}
-
-),
+grid as (select * from {{ ref('int_grid_factor_years') }}),
 
 keyed as (
 

@@ -20,11 +20,7 @@ activities as (
 
 ),
 
-meters as (
-
-    select * from {{ ref('int_utility_meter_fates') }}
-
-),
+meters as (select * from {{ ref('int_utility_meter_fates') }}),
 
 final as (
 

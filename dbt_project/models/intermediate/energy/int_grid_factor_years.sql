@@ -16,11 +16,7 @@
 #}
 with
 
-grid as (
-
-    select * from {{ ref('stg_factors__grid_factors') }}
-
-),
+grid as (select * from {{ ref('stg_factors__grid_factors') }}),
 
 combustion_countries as (
 

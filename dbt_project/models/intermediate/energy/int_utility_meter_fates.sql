@@ -31,17 +31,9 @@
 #}
 with
 
-readings as (
+readings as (select * from {{ ref('stg_utility__meter_readings') }}),
 
-    select * from {{ ref('stg_utility__meter_readings') }}
-
-),
-
-conversions as (
-
-    select * from {{ ref('stg_factors__unit_conversions') }}
-
-),
+conversions as (select * from {{ ref('stg_factors__unit_conversions') }}),
 
 statement_copies as (
 

@@ -18,23 +18,11 @@ card_lines as (
 
 ),
 
-deliveries as (
+deliveries as (select * from {{ ref('int_generator_deliveries') }}),
 
-    select * from {{ ref('int_generator_deliveries') }}
+factors as (select * from {{ ref('stg_factors__emission_factors') }}),
 
-),
-
-factors as (
-
-    select * from {{ ref('stg_factors__emission_factors') }}
-
-),
-
-grid as (
-
-    select * from {{ ref('int_grid_factor_years') }}
-
-),
+grid as (select * from {{ ref('int_grid_factor_years') }}),
 
 card_activities as (
 

@@ -16,11 +16,7 @@ activities as (
 
 ),
 
-card_lines as (
-
-    select * from {{ ref('int_fuelcard_lines') }}
-
-),
+card_lines as (select * from {{ ref('int_fuelcard_lines') }}),
 
 creating_rows as (
 

@@ -19,23 +19,11 @@
 #}
 with
 
-lines as (
+lines as (select * from {{ ref('stg_fuelcard__transactions') }}),
 
-    select * from {{ ref('stg_fuelcard__transactions') }}
+products as (select * from {{ ref('stg_factors__fuel_products') }}),
 
-),
-
-products as (
-
-    select * from {{ ref('stg_factors__fuel_products') }}
-
-),
-
-conversions as (
-
-    select * from {{ ref('stg_factors__unit_conversions') }}
-
-),
+conversions as (select * from {{ ref('stg_factors__unit_conversions') }}),
 
 keyed as (
 

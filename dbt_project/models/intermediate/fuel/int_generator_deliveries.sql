@@ -7,23 +7,11 @@
 #}
 with
 
-deliveries as (
+deliveries as (select * from {{ ref('stg_generator_log__deliveries') }}),
 
-    select * from {{ ref('stg_generator_log__deliveries') }}
+products as (select * from {{ ref('stg_factors__fuel_products') }}),
 
-),
-
-products as (
-
-    select * from {{ ref('stg_factors__fuel_products') }}
-
-),
-
-conversions as (
-
-    select * from {{ ref('stg_factors__unit_conversions') }}
-
-),
+conversions as (select * from {{ ref('stg_factors__unit_conversions') }}),
 
 units as (
 

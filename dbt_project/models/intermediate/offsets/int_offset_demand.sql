@@ -8,11 +8,7 @@
 #}
 with
 
-annual as (
-
-    select * from {{ ref('org_emissions_annual') }}
-
-),
+annual as (select * from {{ ref('org_emissions_annual') }}),
 
 pools as (
 

@@ -6,11 +6,7 @@
 #}
 with
 
-purchases as (
-
-    select * from {{ ref('stg_offsets__purchases') }}
-
-),
+purchases as (select * from {{ ref('stg_offsets__purchases') }}),
 
 overlapping as (
 

@@ -7,17 +7,9 @@
 #}
 with
 
-activities as (
+activities as (select * from {{ ref('int_procurement_activities') }}),
 
-    select * from {{ ref('int_procurement_activities') }}
-
-),
-
-fates as (
-
-    select * from {{ ref('int_procurement_line_fates') }}
-
-),
+fates as (select * from {{ ref('int_procurement_line_fates') }}),
 
 creating_rows as (
 

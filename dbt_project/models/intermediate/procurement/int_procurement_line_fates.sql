@@ -12,17 +12,9 @@
 #}
 with
 
-lines as (
+lines as (select * from {{ ref('int_procurement_lines') }}),
 
-    select * from {{ ref('int_procurement_lines') }}
-
-),
-
-files as (
-
-    select * from {{ ref('stg_ops__file_manifest') }}
-
-),
+files as (select * from {{ ref('stg_ops__file_manifest') }}),
 
 keyed as (
 

@@ -20,17 +20,9 @@
 #}
 with
 
-sap as (
+sap as (select * from {{ ref('stg_sap__me2n_items') }}),
 
-    select * from {{ ref('stg_sap__me2n_items') }}
-
-),
-
-oracle as (
-
-    select * from {{ ref('stg_oracle__po_lines') }}
-
-),
+oracle as (select * from {{ ref('stg_oracle__po_lines') }}),
 
 sap_lines as (
 

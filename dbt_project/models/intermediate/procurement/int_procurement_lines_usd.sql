@@ -11,11 +11,7 @@
 #}
 with
 
-lines as (
-
-    select * from {{ ref('int_procurement_lines') }}
-
-),
+lines as (select * from {{ ref('int_procurement_lines') }}),
 
 fates as (
 
@@ -24,41 +20,17 @@ fates as (
 
 ),
 
-vendor_countries as (
+vendor_countries as (select * from {{ ref('int_sap_vendor_countries') }}),
 
-    select * from {{ ref('int_sap_vendor_countries') }}
+local_groups as (select * from {{ ref('stg_factors__local_material_groups') }}),
 
-),
+crosswalk as (select * from {{ ref('stg_factors__unspsc_spend_categories') }}),
 
-local_groups as (
+guidelines as (select * from {{ ref('stg_factors__procurement_guidelines') }}),
 
-    select * from {{ ref('stg_factors__local_material_groups') }}
+keywords as (select * from {{ ref('stg_factors__sustainability_keywords') }}),
 
-),
-
-crosswalk as (
-
-    select * from {{ ref('stg_factors__unspsc_spend_categories') }}
-
-),
-
-guidelines as (
-
-    select * from {{ ref('stg_factors__procurement_guidelines') }}
-
-),
-
-keywords as (
-
-    select * from {{ ref('stg_factors__sustainability_keywords') }}
-
-),
-
-usd_rates as (
-
-    select * from {{ ref('stg_reference__usd_rates') }}
-
-),
+usd_rates as (select * from {{ ref('stg_reference__usd_rates') }}),
 
 counted as (
 

@@ -14,11 +14,7 @@
 #}
 with
 
-lines as (
-
-    select * from {{ ref('int_procurement_lines_usd') }}
-
-),
+lines as (select * from {{ ref('int_procurement_lines_usd') }}),
 
 {{ spend_factor_ctes() }},
 

@@ -4,17 +4,9 @@
 #}
 with
 
-vendors as (
+vendors as (select * from {{ ref('stg_sap__lfa1_vendors') }}),
 
-    select * from {{ ref('stg_sap__lfa1_vendors') }}
-
-),
-
-files as (
-
-    select * from {{ ref('stg_ops__file_manifest') }}
-
-),
+files as (select * from {{ ref('stg_ops__file_manifest') }}),
 
 ranked as (
 

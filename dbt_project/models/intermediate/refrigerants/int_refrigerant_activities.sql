@@ -15,11 +15,7 @@ balances as (
 
 ),
 
-factors as (
-
-    select * from {{ ref('stg_factors__emission_factors') }}
-
-),
+factors as (select * from {{ ref('stg_factors__emission_factors') }}),
 
 keyed as (
 

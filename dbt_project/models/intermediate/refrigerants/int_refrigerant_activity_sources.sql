@@ -11,17 +11,9 @@ activities as (
 
 ),
 
-services as (
+services as (select * from {{ ref('int_refrigerant_services') }}),
 
-    select * from {{ ref('int_refrigerant_services') }}
-
-),
-
-balances as (
-
-    select * from {{ ref('int_refrigerant_balances') }}
-
-),
+balances as (select * from {{ ref('int_refrigerant_balances') }}),
 
 parts as (
 

@@ -17,23 +17,11 @@
 #}
 with
 
-services as (
+services as (select * from {{ ref('stg_refrigerant__services') }}),
 
-    select * from {{ ref('stg_refrigerant__services') }}
+gases as (select * from {{ ref('stg_factors__refrigerant_gases') }}),
 
-),
-
-gases as (
-
-    select * from {{ ref('stg_factors__refrigerant_gases') }}
-
-),
-
-conversions as (
-
-    select * from {{ ref('stg_factors__unit_conversions') }}
-
-),
+conversions as (select * from {{ ref('stg_factors__unit_conversions') }}),
 
 ranked as (
 

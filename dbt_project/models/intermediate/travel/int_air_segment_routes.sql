@@ -13,11 +13,7 @@ flown_segments as (
 
 ),
 
-airport_codes as (
-
-    select * from {{ ref('int_airport_codes') }}
-
-),
+airport_codes as (select * from {{ ref('int_airport_codes') }}),
 
 resolved as (
 

@@ -14,23 +14,11 @@ routes as (
 
 ),
 
-cabin_aliases as (
+cabin_aliases as (select * from {{ ref('stg_factors__cabin_aliases') }}),
 
-    select * from {{ ref('stg_factors__cabin_aliases') }}
+booking_class_cabins as (select * from {{ ref('stg_factors__booking_class_cabins') }}),
 
-),
-
-booking_class_cabins as (
-
-    select * from {{ ref('stg_factors__booking_class_cabins') }}
-
-),
-
-air_factor_cabins as (
-
-    select * from {{ ref('stg_factors__air_factor_cabins') }}
-
-),
+air_factor_cabins as (select * from {{ ref('stg_factors__air_factor_cabins') }}),
 
 banded as (
 

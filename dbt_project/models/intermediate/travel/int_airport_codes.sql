@@ -6,17 +6,9 @@
 #}
 with
 
-airports as (
+airports as (select * from {{ ref('stg_reference__airports') }}),
 
-    select * from {{ ref('stg_reference__airports') }}
-
-),
-
-city_airports as (
-
-    select * from {{ ref('stg_factors__city_airports') }}
-
-),
+city_airports as (select * from {{ ref('stg_factors__city_airports') }}),
 
 airport_codes as (
 

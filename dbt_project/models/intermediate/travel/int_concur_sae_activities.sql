@@ -27,11 +27,7 @@ entries as (
 
 ),
 
-hotel_factors as (
-
-    select * from {{ ref('int_hotel_factors') }}
-
-),
+hotel_factors as (select * from {{ ref('int_hotel_factors') }}),
 
 placed as (
 

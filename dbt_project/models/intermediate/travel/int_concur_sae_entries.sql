@@ -34,17 +34,9 @@ line_fates as (
 
 ),
 
-lines as (
+lines as (select * from {{ ref('stg_concur_sae__journal_lines') }}),
 
-    select * from {{ ref('stg_concur_sae__journal_lines') }}
-
-),
-
-expense_types as (
-
-    select * from {{ ref('stg_factors__concur_expense_types') }}
-
-),
+expense_types as (select * from {{ ref('stg_factors__concur_expense_types') }}),
 
 agency_tickets as (
 

@@ -17,17 +17,9 @@
 #}
 with
 
-lines as (
+lines as (select * from {{ ref('stg_concur_sae__journal_lines') }}),
 
-    select * from {{ ref('stg_concur_sae__journal_lines') }}
-
-),
-
-files as (
-
-    select * from {{ ref('stg_ops__file_manifest') }}
-
-),
+files as (select * from {{ ref('stg_ops__file_manifest') }}),
 
 keyed as (
 

@@ -16,11 +16,7 @@ stays as (
 
 ),
 
-hotel_factors as (
-
-    select * from {{ ref('int_hotel_factors') }}
-
-),
+hotel_factors as (select * from {{ ref('int_hotel_factors') }}),
 
 factor_keys as (
 

@@ -10,11 +10,7 @@
 #}
 with
 
-countries as (
-
-    select * from {{ ref('stg_reference__countries') }}
-
-),
+countries as (select * from {{ ref('stg_reference__countries') }}),
 
 factors as (
 

@@ -8,17 +8,9 @@
 #}
 with
 
-hotel_stays as (
+hotel_stays as (select * from {{ ref('stg_tmc__hotel_stays') }}),
 
-    select * from {{ ref('stg_tmc__hotel_stays') }}
-
-),
-
-files as (
-
-    select * from {{ ref('stg_ops__file_manifest') }}
-
-),
+files as (select * from {{ ref('stg_ops__file_manifest') }}),
 
 keyed as (
 

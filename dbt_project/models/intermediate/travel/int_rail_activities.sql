@@ -23,17 +23,9 @@ fates as (
 
 ),
 
-rail_tickets as (
+rail_tickets as (select * from {{ ref('stg_tmc__rail_tickets') }}),
 
-    select * from {{ ref('stg_tmc__rail_tickets') }}
-
-),
-
-station_cities as (
-
-    select * from {{ ref('int_rail_station_cities') }}
-
-),
+station_cities as (select * from {{ ref('int_rail_station_cities') }}),
 
 travelled as (
 

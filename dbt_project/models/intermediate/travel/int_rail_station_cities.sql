@@ -10,23 +10,11 @@
 #}
 with
 
-rail_tickets as (
+rail_tickets as (select * from {{ ref('stg_tmc__rail_tickets') }}),
 
-    select * from {{ ref('stg_tmc__rail_tickets') }}
+city_names as (select * from {{ ref('stg_reference__city_names') }}),
 
-),
-
-city_names as (
-
-    select * from {{ ref('stg_reference__city_names') }}
-
-),
-
-cities as (
-
-    select * from {{ ref('stg_reference__cities') }}
-
-),
+cities as (select * from {{ ref('stg_reference__cities') }}),
 
 stations as (
 

@@ -35,11 +35,7 @@ expensed as (
 
 ),
 
-factors as (
-
-    select * from {{ ref('stg_factors__emission_factors') }}
-
-),
+factors as (select * from {{ ref('stg_factors__emission_factors') }}),
 
 activities as (
 

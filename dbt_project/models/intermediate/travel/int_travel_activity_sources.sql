@@ -9,23 +9,11 @@
 #}
 with
 
-activities as (
+activities as (select * from {{ ref('int_travel_activities') }}),
 
-    select * from {{ ref('int_travel_activities') }}
+ticket_fates as (select * from {{ ref('int_travel_ticket_row_fates') }}),
 
-),
-
-ticket_fates as (
-
-    select * from {{ ref('int_travel_ticket_row_fates') }}
-
-),
-
-hotel_stays as (
-
-    select * from {{ ref('int_hotel_stays') }}
-
-),
+hotel_stays as (select * from {{ ref('int_hotel_stays') }}),
 
 creating_rows as (
 

@@ -18,11 +18,7 @@ rail_tickets as (
 
 ),
 
-files as (
-
-    select * from {{ ref('stg_ops__file_manifest') }}
-
-),
+files as (select * from {{ ref('stg_ops__file_manifest') }}),
 
 air_rows as (
 

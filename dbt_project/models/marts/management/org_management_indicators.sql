@@ -13,53 +13,21 @@
 #}
 with
 
-organizations as (
+organizations as (select * from {{ ref('stg_ops__organizations') }}),
 
-    select * from {{ ref('stg_ops__organizations') }}
+reporting_years as (select * from {{ ref('org_reporting_years') }}),
 
-),
+files as (select * from {{ ref('stg_ops__management_files') }}),
 
-reporting_years as (
+ems as (select * from {{ ref('stg_ops__management_ems') }}),
 
-    select * from {{ ref('org_reporting_years') }}
+policies as (select * from {{ ref('stg_ops__management_policies') }}),
 
-),
+focal_points as (select * from {{ ref('stg_ops__management_focal_points') }}),
 
-files as (
+events as (select * from {{ ref('stg_ops__management_events') }}),
 
-    select * from {{ ref('stg_ops__management_files') }}
-
-),
-
-ems as (
-
-    select * from {{ ref('stg_ops__management_ems') }}
-
-),
-
-policies as (
-
-    select * from {{ ref('stg_ops__management_policies') }}
-
-),
-
-focal_points as (
-
-    select * from {{ ref('stg_ops__management_focal_points') }}
-
-),
-
-events as (
-
-    select * from {{ ref('stg_ops__management_events') }}
-
-),
-
-training as (
-
-    select * from {{ ref('stg_ops__training_completions') }}
-
-),
+training as (select * from {{ ref('stg_ops__training_completions') }}),
 
 years as (
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('factors', 'air_factor_cabins') }}
-
-),
+source as (select * from {{ source('factors', 'air_factor_cabins') }}),
 
 renamed as (
 

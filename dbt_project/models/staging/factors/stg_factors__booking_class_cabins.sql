@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('factors', 'booking_class_cabins') }}
-
-),
+source as (select * from {{ source('factors', 'booking_class_cabins') }}),
 
 renamed as (
 

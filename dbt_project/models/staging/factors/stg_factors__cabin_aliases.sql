@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('factors', 'cabin_aliases') }}
-
-),
+source as (select * from {{ source('factors', 'cabin_aliases') }}),
 
 renamed as (
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('factors', 'city_airports') }}
-
-),
+source as (select * from {{ source('factors', 'city_airports') }}),
 
 renamed as (
 

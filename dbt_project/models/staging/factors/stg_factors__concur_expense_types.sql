@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('factors', 'concur_expense_types') }}
-
-),
+source as (select * from {{ source('factors', 'concur_expense_types') }}),
 
 renamed as (
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('factors', 'currency_minor_units') }}
-
-),
+source as (select * from {{ source('factors', 'currency_minor_units') }}),
 
 renamed as (
 

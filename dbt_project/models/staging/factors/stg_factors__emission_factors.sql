@@ -6,11 +6,7 @@
 #}
 with
 
-source as (
-
-    select * from {{ source('factors', 'emission_factors') }}
-
-),
+source as (select * from {{ source('factors', 'emission_factors') }}),
 
 current_set as (
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('factors', 'fuel_products') }}
-
-),
+source as (select * from {{ source('factors', 'fuel_products') }}),
 
 renamed as (
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('factors', 'local_material_groups') }}
-
-),
+source as (select * from {{ source('factors', 'local_material_groups') }}),
 
 renamed as (
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('factors', 'procurement_guidelines') }}
-
-),
+source as (select * from {{ source('factors', 'procurement_guidelines') }}),
 
 renamed as (
 

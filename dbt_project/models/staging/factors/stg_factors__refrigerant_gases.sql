@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('factors', 'refrigerant_gases') }}
-
-),
+source as (select * from {{ source('factors', 'refrigerant_gases') }}),
 
 renamed as (
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('factors', 'spend_price_index') }}
-
-),
+source as (select * from {{ source('factors', 'spend_price_index') }}),
 
 renamed as (
 

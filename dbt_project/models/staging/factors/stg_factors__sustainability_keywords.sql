@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('factors', 'sustainability_keywords') }}
-
-),
+source as (select * from {{ source('factors', 'sustainability_keywords') }}),
 
 renamed as (
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('factors', 'uncertainty') }}
-
-),
+source as (select * from {{ source('factors', 'uncertainty') }}),
 
 renamed as (
 

@@ -5,11 +5,7 @@
 #}
 with
 
-source as (
-
-    select * from {{ source('factors', 'unit_conversions') }}
-
-),
+source as (select * from {{ source('factors', 'unit_conversions') }}),
 
 renamed as (
 

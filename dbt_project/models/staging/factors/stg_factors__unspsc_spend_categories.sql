@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('factors', 'unspsc_spend_categories') }}
-
-),
+source as (select * from {{ source('factors', 'unspsc_spend_categories') }}),
 
 renamed as (
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('ops', 'management_ems') }}
-
-),
+source as (select * from {{ source('ops', 'management_ems') }}),
 
 renamed as (
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('ops', 'management_events') }}
-
-),
+source as (select * from {{ source('ops', 'management_events') }}),
 
 renamed as (
 

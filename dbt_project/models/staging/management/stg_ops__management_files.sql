@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('ops', 'management_files') }}
-
-),
+source as (select * from {{ source('ops', 'management_files') }}),
 
 renamed as (
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('ops', 'management_focal_points') }}
-
-),
+source as (select * from {{ source('ops', 'management_focal_points') }}),
 
 renamed as (
 

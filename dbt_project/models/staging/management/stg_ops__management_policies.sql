@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('ops', 'management_policies') }}
-
-),
+source as (select * from {{ source('ops', 'management_policies') }}),
 
 renamed as (
 

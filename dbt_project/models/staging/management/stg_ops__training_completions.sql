@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('ops', 'training_completions') }}
-
-),
+source as (select * from {{ source('ops', 'training_completions') }}),
 
 renamed as (
 

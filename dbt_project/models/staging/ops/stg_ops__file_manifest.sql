@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('ops', 'file_manifest') }}
-
-),
+source as (select * from {{ source('ops', 'file_manifest') }}),
 
 renamed as (
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('ops', 'org_closed_years') }}
-
-),
+source as (select * from {{ source('ops', 'org_closed_years') }}),
 
 renamed as (
 

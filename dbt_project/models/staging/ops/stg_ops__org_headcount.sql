@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('ops', 'org_headcount') }}
-
-),
+source as (select * from {{ source('ops', 'org_headcount') }}),
 
 renamed as (
 

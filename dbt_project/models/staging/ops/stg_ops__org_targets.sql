@@ -1,11 +1,7 @@
 {# Reduction targets from the organization registry (docs/contract.md section 1): scope all | 1 | 2 | 3 | domain. #}
 with
 
-source as (
-
-    select * from {{ source('ops', 'org_targets') }}
-
-),
+source as (select * from {{ source('ops', 'org_targets') }}),
 
 renamed as (
 

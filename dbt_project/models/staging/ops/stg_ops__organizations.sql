@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('ops', 'organizations') }}
-
-),
+source as (select * from {{ source('ops', 'organizations') }}),
 
 renamed as (
 

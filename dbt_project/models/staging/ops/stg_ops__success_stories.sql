@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('ops', 'success_stories') }}
-
-),
+source as (select * from {{ source('ops', 'success_stories') }}),
 
 renamed as (
 

@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('reference', 'airports') }}
-
-),
+source as (select * from {{ source('reference', 'airports') }}),
 
 renamed as (
 

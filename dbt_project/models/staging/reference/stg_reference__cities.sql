@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('reference', 'cities') }}
-
-),
+source as (select * from {{ source('reference', 'cities') }}),
 
 renamed as (
 

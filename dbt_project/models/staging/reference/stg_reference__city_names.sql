@@ -4,11 +4,7 @@
 #}
 with
 
-source as (
-
-    select * from {{ source('reference', 'city_names') }}
-
-),
+source as (select * from {{ source('reference', 'city_names') }}),
 
 keyed as (
 

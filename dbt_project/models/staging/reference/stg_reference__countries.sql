@@ -1,10 +1,6 @@
 with
 
-source as (
-
-    select * from {{ source('reference', 'countries') }}
-
-),
+source as (select * from {{ source('reference', 'countries') }}),
 
 renamed as (
 

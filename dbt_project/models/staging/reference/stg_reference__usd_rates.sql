@@ -6,11 +6,7 @@
 #}
 with
 
-rates as (
-
-    select * from {{ source('reference', 'currency_rates') }}
-
-),
+rates as (select * from {{ source('reference', 'currency_rates') }}),
 
 usd as (
 
