@@ -2,8 +2,10 @@
     Every source row that contributed to an activity of fct_emissions, so each figure
     traces to all its rows. A domain adds its sources model to `source_models`.
 #}
-{%- set source_models = ['int_travel_activity_sources', 'int_concur_sae_activity_sources', 'int_procurement_activity_sources'] -%}
-{%- set source_models = source_models + ['int_fuel_activity_sources', 'int_energy_activity_sources', 'int_refrigerant_activity_sources'] -%}
+{%- set source_models = [
+    'int_travel_activity_sources', 'int_concur_sae_activity_sources', 'int_procurement_activity_sources',
+    'int_fuel_activity_sources', 'int_energy_activity_sources', 'int_refrigerant_activity_sources',
+] -%}
 
 with
 

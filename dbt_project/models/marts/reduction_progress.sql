@@ -134,20 +134,21 @@ final as (
         progress.reporting_year,
         progress.target_scope,
         progress.baseline_year,
-        cast(baseline_t_co2e as {{ type_double() }}) as baseline_t_co2e,
-        cast(actual_t_co2e as {{ type_double() }}) as actual_t_co2e,
-        target_year,
-        reduction_pct,
-        cast(target_t_co2e as {{ type_double() }}) as target_t_co2e,
+        cast(progress.baseline_t_co2e as {{ type_double() }}) as baseline_t_co2e,
+        cast(progress.actual_t_co2e as {{ type_double() }}) as actual_t_co2e,
+        progress.target_year,
+        progress.reduction_pct,
+        cast(progress.target_t_co2e as {{ type_double() }}) as target_t_co2e,
         cast(
-            100.0 * (actual_t_co2e - baseline_t_co2e) / nullif(baseline_t_co2e, 0) as {{ type_double() }}
+            100.0 * (progress.actual_t_co2e - progress.baseline_t_co2e)
+            / nullif(progress.baseline_t_co2e, 0) as {{ type_double() }}
         ) as pct_change_from_baseline,
         -- a partial year is no verdict: a few days of bills are not "on track"
         case
-            when target_t_co2e is not null and reporting_years.is_complete
-                then actual_t_co2e <= target_t_co2e
+            when progress.target_t_co2e is not null and reporting_years.is_complete
+                then progress.actual_t_co2e <= progress.target_t_co2e
         end as on_track,
-        cast(unmapped_rows as {{ dbt.type_int() }}) as unmapped_rows,
+        cast(progress.unmapped_rows as {{ dbt.type_int() }}) as unmapped_rows,
         '{{ var("factor_set") }}' as factor_set,
         coalesce(reporting_years.is_complete, false) as is_complete_year
 

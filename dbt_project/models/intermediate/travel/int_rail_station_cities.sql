@@ -18,11 +18,15 @@ cities as (select * from {{ ref('stg_reference__cities') }}),
 
 stations as (
 
-    select origin_station as station, origin_country as station_country
+    select
+        origin_station as station,
+        origin_country as station_country
     from rail_tickets
     where origin_station is not null
     union
-    select destination_station as station, destination_country as station_country
+    select
+        destination_station as station,
+        destination_country as station_country
     from rail_tickets
     where destination_station is not null
 
@@ -46,10 +50,10 @@ prefixes as (
         station_country,
         station_key,
         word_count,
-        array_to_string(list_slice(string_split(station_key, ' '), 1, word_count), ' ') as prefix
+        array_to_string(list_slice(string_split(station_key, ' '), 1, word_count), ' ') as name_prefix
 
     from keyed,
-        unnest(range(1, len(string_split(station_key, ' ')) + 1)) as words(word_count)
+        unnest(range(1, len(string_split(station_key, ' ')) + 1)) as words (word_count)
     where station_key is not null
 
 ),
@@ -59,7 +63,7 @@ candidates as (
     select
         prefixes.station,
         prefixes.station_country,
-        prefixes.prefix,
+        prefixes.name_prefix,
         prefixes.word_count,
         cities.geonameid,
         cities.city_name,
@@ -70,12 +74,12 @@ candidates as (
 
     from prefixes
     inner join city_names
-        on prefixes.prefix = city_names.name_key
+        on prefixes.name_prefix = city_names.name_key
     inner join cities
         on
             city_names.geonameid = cities.geonameid
             and (prefixes.station_country is null or prefixes.station_country = cities.country)
-    where length(prefixes.prefix) >= 3
+    where length(prefixes.name_prefix) >= 3
 
 ),
 
@@ -96,7 +100,7 @@ final as (
         keyed.station,
         keyed.station_country,
         keyed.station_key,
-        best.prefix as matched_name,
+        best.name_prefix as matched_name,
         best.geonameid,
         best.city_name,
         best.city_country,
