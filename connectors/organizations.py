@@ -392,6 +392,11 @@ class Registry:
         """Invalid entries that name an organization by a well-formed code."""
         return {c: m for c, m in self.invalid.items() if CODE.match(c)}
 
+    @property
+    def known(self) -> set[str]:
+        """Every organization code the registry names: valid ones and held ones."""
+        return set(self.organizations) | set(self.held)
+
 
 def entry_label(entry: object, position: int) -> str:
     code = as_text(entry.get("code")) if isinstance(entry, dict) else None

@@ -24,15 +24,19 @@ from connectors.validate import TableResult, validate
 
 TRANSACTION_TYPES = ("SALE", "EXCHANGE", "REFUND", "VOID")
 FLOWN = ("SALE", "EXCHANGE")
+# Every sheet opens with the client account and who travelled (pseudonymised at load).
+TRAVELLER = (
+    Column("Client Account", required=True),
+    Column("Traveller Name", personal="pseudonymise"),
+    Column("Employee ID", personal="pseudonymise"),
+)
 
 AIR = Table(
     name="tmc_air_segments",
     sheet="Air Segments",
     description="One row per flight coupon (segment) sold, exchanged, refunded or voided.",
     columns=(
-        Column("Client Account", required=True),
-        Column("Traveller Name", personal="pseudonymise"),
-        Column("Employee ID", personal="pseudonymise"),
+        *TRAVELLER,
         Column("Cost Centre"),
         Column("Trip Purpose"),
         Column("Record Locator"),
@@ -75,9 +79,7 @@ HOTEL = Table(
     sheet="Hotel",
     description="One row per hotel booking.",
     columns=(
-        Column("Client Account", required=True),
-        Column("Traveller Name", personal="pseudonymise"),
-        Column("Employee ID", personal="pseudonymise"),
+        *TRAVELLER,
         Column("Record Locator"),
         Column("Hotel Chain"),
         Column("Hotel Name"),
@@ -102,9 +104,7 @@ RAIL = Table(
     sheet="Rail",
     description="One row per rail ticket sold, exchanged, refunded or voided.",
     columns=(
-        Column("Client Account", required=True),
-        Column("Traveller Name", personal="pseudonymise"),
-        Column("Employee ID", personal="pseudonymise"),
+        *TRAVELLER,
         Column("Ticket Number"),
         Column("Transaction Type", "enum", required=True, values=TRANSACTION_TYPES),
         Column("Issue Date", "date", required=True),

@@ -242,9 +242,21 @@ def success_stories(greenblue: GreenblueResource) -> dg.MaterializeResult:
     registry = load_registry(settings.orgs)
     folder = settings.landing / "_system" / "stories"
     with greenblue.database() as con:
-        known = set(registry.organizations) | set(registry.held)
-        meta = stories.load_success_stories(con, folder, known)
+        meta = stories.load_success_stories(con, folder, registry.known)
     return dg.MaterializeResult(metadata=meta)
+
+
+# The tables management_indicators writes besides its file list (connectors/management.py).
+MANAGEMENT_TABLES = {
+    "management_ems": "Environmental management system steps (none, in_progress, "
+    "iso14001_certified) per organization, with their dates.",
+    "management_policies": "Sustainability and sustainable-procurement policies adopted, "
+    "with dates.",
+    "management_focal_points": "Focal-point roles filled per organization (roles only, no people).",
+    "management_events": "Training and seminar events: date, kind, audience, participants.",
+    "training_completions": "People trained per organization, year and audience, as the training "
+    "module exports them (counts only).",
+}
 
 
 @dg.multi_asset(
@@ -257,32 +269,9 @@ def success_stories(greenblue: GreenblueResource) -> dg.MaterializeResult:
             "partly_loaded or rejected, with every problem found.",
             kinds={"duckdb"},
         ),
-        spec(
-            ["ops", "management_ems"],
-            description="Environmental management system steps (none, in_progress, "
-            "iso14001_certified) per organization, with their dates.",
-            kinds={"duckdb"},
-        ),
-        spec(
-            ["ops", "management_policies"],
-            description="Sustainability and sustainable-procurement policies adopted, with dates.",
-            kinds={"duckdb"},
-        ),
-        spec(
-            ["ops", "management_focal_points"],
-            description="Focal-point roles filled per organization (roles only, no people).",
-            kinds={"duckdb"},
-        ),
-        spec(
-            ["ops", "management_events"],
-            description="Training and seminar events: date, kind, audience, participants.",
-            kinds={"duckdb"},
-        ),
-        spec(
-            ["ops", "training_completions"],
-            description="People trained per organization, year and audience, as the training "
-            "module exports them (counts only).",
-            kinds={"duckdb"},
+        *(
+            spec(["ops", table], description=description, kinds={"duckdb"})
+            for table, description in MANAGEMENT_TABLES.items()
         ),
     ],
     group_name="landing",
@@ -293,11 +282,9 @@ def management_indicators(context: dg.AssetExecutionContext, greenblue: Greenblu
     settings = greenblue.settings()
     registry = load_registry(settings.orgs)
     with greenblue.database() as con:
-        known = set(registry.organizations) | set(registry.held)
-        meta = management.load_management(con, settings.landing, known)
+        meta = management.load_management(con, settings.landing, registry.known)
     for line in meta.pop("flagged"):
         context.log.warning(f"management section flagged, emissions unaffected: {line}")
     yield dg.MaterializeResult(asset_key=["ops", "management_files"], metadata=meta)
-    for name in ("ems", "policies", "focal_points", "events"):
-        yield dg.MaterializeResult(asset_key=["ops", f"management_{name}"])
-    yield dg.MaterializeResult(asset_key=["ops", "training_completions"])
+    for table in MANAGEMENT_TABLES:
+        yield dg.MaterializeResult(asset_key=["ops", table])

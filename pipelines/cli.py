@@ -458,7 +458,13 @@ def main(argv: list[str] | None = None) -> int:
     plugin = plugin_command(argv[:1])
     if plugin:  # e.g. `bench` (benchmarks/run.py), which parses its own options
         return plugin(argv[1:])
-    args = parser().parse_args(argv)
+    return run_parsed(parser().parse_args(argv))
+
+
+def run_parsed(args: argparse.Namespace) -> int:
+    """Run a parsed command; what a person can fix is one line on stderr, not a traceback:
+    a configuration or registry problem exits 2, a full disk, a held database or a failed
+    query 1. Shared by every greenblue command line (`greenblue`, `greenblue-web`)."""
     from connectors.organizations import RegistryError
 
     try:

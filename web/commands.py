@@ -9,7 +9,7 @@ import getpass
 import sys
 from collections.abc import Callable
 
-from connectors.organizations import RegistryError
+from pipelines.cli import run_parsed
 from pipelines.settings import ConfigError, load_settings
 
 
@@ -51,16 +51,9 @@ def users_parser() -> argparse.ArgumentParser:
 
 
 def run(parser: Callable[[], argparse.ArgumentParser], argv: list[str]) -> int:
-    """Parse and run; a configuration problem is one line and exit 2, as in the CLI."""
-    args = parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except (ConfigError, RegistryError) as exc:
-        print(f"greenblue: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:  # the port is taken, a folder cannot be written
-        print(f"greenblue: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+    """Parse and run, with the CLI's errors: a configuration problem is one line and exit 2,
+    a taken port or a folder that cannot be written one line and exit 1."""
+    return run_parsed(parser().parse_args(argv))
 
 
 def serve_main(argv: list[str]) -> int:
@@ -94,7 +87,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     if org is not None:
         settings = load_settings()
         registry = load_registry(settings.orgs) if settings.orgs.exists() else None
-        if registry is None or (org not in registry.organizations and org not in registry.held):
+        if registry is None or org not in registry.known:
             raise ConfigError(f"organization {org!r} is not in the registry ({settings.orgs})")
     accounts = store()
     accounts.add_user(args.username, read_password(), args.role, org)
