@@ -199,10 +199,7 @@ fates as (
         case
             when ranked.source_file_id != ranked.kept_file_id then ranked.first_kept_row_key
         end as superseded_by_row_key,
-        case
-            when ranked.source_file_id = ranked.kept_file_id
-                then first_cancellations.cancelled_by_row_key
-        end as cancelled_by_row_key,
+        first_cancellations.cancelled_by_row_key,
         coalesce(cancelling_counts.cancelled_segment_count, 0) as cancelled_segment_count,
         case
             when ranked.source_file_id != ranked.kept_file_id
