@@ -464,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_parsed(args: argparse.Namespace) -> int:
     """Run a parsed command; what a person can fix is one line on stderr, not a traceback:
     a configuration or registry problem exits 2, a full disk, a held database or a failed
-    query 1. Shared by every greenblue command line (`greenblue`, `greenblue-web`)."""
+    query 1. The plugin commands (`greenblue serve`, `greenblue users`) use it too."""
     from connectors.organizations import RegistryError
 
     try:

@@ -67,8 +67,7 @@ def test_the_sql_of_the_python_steps_is_sqlfluff_clean():
 
 def test_the_dbt_project_is_sqlfluff_clean(tmp_path):
     """Every model and data test passes sqlfluff with the repository's rules
-    (/.sqlfluff, dbt templater on the in-memory `lint` target). About two minutes: three
-    files had drifted while only the SQL of the Python steps was checked here."""
+    (/.sqlfluff, dbt templater on the in-memory `lint` target); about two minutes."""
     sqlfluff = Path(sys.executable).with_name("sqlfluff")
     if not sqlfluff.exists():
         pytest.skip("sqlfluff is not installed (it comes with the dev extra)")
