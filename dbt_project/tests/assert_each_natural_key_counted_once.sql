@@ -13,23 +13,11 @@
 #}
 with
 
-natural_key_rows as not materialized (
+natural_key_rows as not materialized (select * from {{ ref('int_natural_key_rows') }}),
 
-    select * from {{ ref('int_natural_key_rows') }}
+files as not materialized (select * from {{ ref('stg_ops__file_manifest') }}),
 
-),
-
-files as not materialized (
-
-    select * from {{ ref('stg_ops__file_manifest') }}
-
-),
-
-emissions as not materialized (
-
-    select * from {{ ref('fct_emissions') }}
-
-),
+emissions as not materialized (select * from {{ ref('fct_emissions') }}),
 
 keys_counted_from_several_files as (
 

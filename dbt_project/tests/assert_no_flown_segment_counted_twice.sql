@@ -16,23 +16,11 @@
 #}
 with
 
-sources as not materialized (
+sources as not materialized (select * from {{ ref('fct_emission_sources') }}),
 
-    select * from {{ ref('fct_emission_sources') }}
+emissions as not materialized (select * from {{ ref('fct_emissions') }}),
 
-),
-
-emissions as not materialized (
-
-    select * from {{ ref('fct_emissions') }}
-
-),
-
-fates as not materialized (
-
-    select * from {{ ref('int_travel_ticket_row_fates') }}
-
-),
+fates as not materialized (select * from {{ ref('int_travel_ticket_row_fates') }}),
 
 rows_in_several_activities as (
 
