@@ -4,5 +4,6 @@
     one space, the ends are trimmed, and an empty result is NULL.
 #}
 {% macro clean_spaces(column) -%}
-    nullif(trim(regexp_replace({{ column }}, '[\s\x00-\x1f\x7f]+', ' ', 'g')), '')
+    {%- set whitespace_or_control %}'[\s\x00-\x1f\x7f]+'{% endset -%}
+    nullif(trim({{ replace_all(column, whitespace_or_control, "' '") }}), '')
 {%- endmacro %}

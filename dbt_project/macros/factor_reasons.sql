@@ -8,14 +8,14 @@
 #}
 {% macro no_factor_reason(key) -%}
     {{ dbt.concat([
-        "'no factor '''", key, "''' in factor set '''", "'" ~ var('factor_set') ~ "'", "''''"
+        "'no factor '", in_quotes(key), "' in factor set '", in_quotes("'" ~ var('factor_set') ~ "'")
     ]) }}
 {%- endmacro %}
 
 
 {% macro no_grid_factor_reason(country) -%}
     {{ dbt.concat([
-        "'no grid factor for country '''", "coalesce(" ~ country ~ ", '')",
-        "''' in factor set '''", "'" ~ var('factor_set') ~ "'", "''''"
+        "'no grid factor for country '", in_quotes("coalesce(" ~ country ~ ", '')"),
+        "' in factor set '", in_quotes("'" ~ var('factor_set') ~ "'")
     ]) }}
 {%- endmacro %}

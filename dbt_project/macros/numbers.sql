@@ -11,14 +11,14 @@
 
 {% macro to_integer(column) -%}
     case
-        when regexp_full_match({{ clean_text(column) }}, '[+-]?[0-9]+')
+        when {{ full_match(clean_text(column), '[+-]?[0-9]+') }}
             then {{ try_cast_as(clean_text(column), dbt.type_int()) }}
     end
 {%- endmacro %}
 
 {% macro to_bigint(column) -%}
     case
-        when regexp_full_match({{ clean_text(column) }}, '[+-]?[0-9]+')
+        when {{ full_match(clean_text(column), '[+-]?[0-9]+') }}
             then {{ try_cast_as(clean_text(column), 'bigint') }}
     end
 {%- endmacro %}
@@ -30,7 +30,7 @@
 
 {% macro plain_number(column, type) -%}
     case
-        when regexp_full_match({{ clean_text(column) }}, '[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)')
+        when {{ full_match(clean_text(column), '[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)') }}
             then {{ bounded(try_cast_as(clean_text(column), type)) }}
     end
 {%- endmacro %}
@@ -61,6 +61,10 @@
     try_cast({{ expression }} as {{ type }})
 {%- endmacro %}
 
+{% macro spark__try_cast_as(expression, type) -%}
+    try_cast({{ expression }} as {{ type }})
+{%- endmacro %}
+
 {#
     kg and t CO2e, km and factors are 8-byte floating point. `dbt.type_float()` is a
     4-byte REAL on some engines (DuckDB among them), which is not precise enough.
@@ -74,6 +78,10 @@
 {%- endmacro %}
 
 {% macro duckdb__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro spark__type_double() -%}
     double
 {%- endmacro %}
 

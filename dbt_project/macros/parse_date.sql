@@ -18,10 +18,10 @@
 #}
 {% macro duckdb__parse_date(column) -%}
     coalesce(
-        cast(try_strptime(trim({{ column }}), '%Y-%m-%d') as date),
-        cast(try_strptime(trim({{ column }}), '%d-%b-%Y') as date),
+        {{ try_date('trim(' ~ column ~ ')', '%Y-%m-%d') }},
+        {{ try_date('trim(' ~ column ~ ')', '%d-%b-%Y') }},
         case
-            when regexp_full_match(trim({{ column }}), '[0-9]{1,6}')
+            when {{ full_match('trim(' ~ column ~ ')', '[0-9]{1,6}') }}
                 then case
                     when try_cast(trim({{ column }}) as integer) >= 61
                         then date '1899-12-30' + try_cast(trim({{ column }}) as integer)
@@ -30,4 +30,40 @@
                 end
         end
     )
+{%- endmacro %}
+
+{# The same three forms; Spark's patterns parse month abbreviations in English. #}
+{% macro spark__parse_date(column) -%}
+    coalesce(
+        {{ try_date('trim(' ~ column ~ ')', '%Y-%m-%d') }},
+        {{ try_date('trim(' ~ column ~ ')', '%d-%b-%Y') }},
+        case
+            when {{ full_match('trim(' ~ column ~ ')', '[0-9]{1,6}') }}
+                then case
+                    when try_cast(trim({{ column }}) as integer) >= 61
+                        then date_add(date '1899-12-30', try_cast(trim({{ column }}) as integer))
+                    when try_cast(trim({{ column }}) as integer) between 1 and 59
+                        then date_add(date '1899-12-31', try_cast(trim({{ column }}) as integer))
+                end
+        end
+    )
+{%- endmacro %}
+
+{#
+    `text` read with a strptime `format` (`%Y-%m-%d`, `%d.%m.%Y`, `%d-%b-%y`): a DATE, or
+    NULL when it does not read. Spark takes the same formats, spelled as its own patterns.
+#}
+{% macro try_date(text, format) -%}
+    {{ return(adapter.dispatch('try_date')(text, format)) }}
+{%- endmacro %}
+
+{% macro duckdb__try_date(text, format) -%}
+    cast(try_strptime({{ text }}, '{{ format }}') as date)
+{%- endmacro %}
+
+{% macro spark__try_date(text, format) -%}
+    {%- set pattern = format | replace('%Y', 'yyyy') | replace('%y', 'yy') | replace('%m', 'MM')
+        | replace('%d', 'dd') | replace('%b', 'MMM') | replace('%H', 'H') | replace('%M', 'm')
+        | replace('%S', 's') -%}
+    cast(try_to_timestamp({{ text }}, '{{ pattern }}') as date)
 {%- endmacro %}

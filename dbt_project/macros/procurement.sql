@@ -19,8 +19,8 @@
 {% macro erp_number_text(column, decimal_separator) -%}
     case
         when {{ decimal_separator }} = ','
-            then replace(replace(trim(trim({{ column }}), '+-'), '.', ''), ',', '.')
-        else replace(trim(trim({{ column }}), '+-'), ',', '')
+            then replace(replace({{ trim_characters('trim(' ~ column ~ ')', "'+-'") }}, '.', ''), ',', '.')
+        else replace({{ trim_characters('trim(' ~ column ~ ')', "'+-'") }}, ',', '')
     end
 {%- endmacro %}
 
@@ -35,7 +35,7 @@
 #}
 {% macro erp_integer(column, decimal_separator="'.'") -%}
     case
-        when regexp_full_match({{ erp_number_text(column, decimal_separator) }}, '[0-9]+(\.0*)?')
+        when {{ full_match(erp_number_text(column, decimal_separator), '[0-9]+(\.0*)?') }}
             then {{ erp_number(column, decimal_separator, dbt.type_int()) }}
     end
 {%- endmacro %}
@@ -56,12 +56,12 @@
 #}
 {% macro erp_date(column, date_order="'mdy'") -%}
     coalesce(
-        cast(try_strptime(left(trim({{ column }}), 10), '%Y-%m-%d') as date),
-        cast(try_strptime(trim({{ column }}), '%d.%m.%Y') as date),
-        cast(try_strptime(trim({{ column }}), '%d-%b-%y') as date),
+        {{ try_date('left(trim(' ~ column ~ '), 10)', '%Y-%m-%d') }},
+        {{ try_date('trim(' ~ column ~ ')', '%d.%m.%Y') }},
+        {{ try_date('trim(' ~ column ~ ')', '%d-%b-%y') }},
         case
-            when {{ date_order }} = 'dmy' then cast(try_strptime(trim({{ column }}), '%d/%m/%Y') as date)
-            else cast(try_strptime(trim({{ column }}), '%m/%d/%Y') as date)
+            when {{ date_order }} = 'dmy' then {{ try_date('trim(' ~ column ~ ')', '%d/%m/%Y') }}
+            else {{ try_date('trim(' ~ column ~ ')', '%m/%d/%Y') }}
         end,
         {{ parse_date(column) }}
     )
@@ -73,14 +73,14 @@
 #}
 {% macro unspsc_code(column) -%}
     case
-        when regexp_full_match(trim({{ column }}), '[1-9][0-9]{7}(\s*-.*)?')
+        when {{ full_match('trim(' ~ column ~ ')', '[1-9][0-9]{7}(\s*-.*)?') }}
             then left(trim({{ column }}), 8)
     end
 {%- endmacro %}
 
 {# A local material group or category compared without case, padding or leading zeros. #}
 {% macro local_code(column) -%}
-    nullif(ltrim(upper(trim({{ column }})), '0'), '')
+    nullif({{ trim_characters('upper(trim(' ~ column ~ '))', "'0'", 'leading') }}, '')
 {%- endmacro %}
 
 {#
@@ -92,8 +92,7 @@
 {% macro spend_factor_gaps(year_a, year_b) -%}
     when unspsc_code is null
                 then {{ dbt.concat([
-                    "'no UNSPSC code: category '''", 'category_code',
-                    "''' is neither an 8-digit UNSPSC code nor in local_material_groups.csv'"
+                    "'no UNSPSC code: category '", in_quotes('category_code'), "' is neither an 8-digit UNSPSC code nor in local_material_groups.csv'"
                 ]) }}
             when spend_factor_key is null
                 then {{ dbt.concat(["'UNSPSC '", 'unspsc_code', "' is not in the spend crosswalk'"]) }}

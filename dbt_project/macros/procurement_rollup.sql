@@ -70,17 +70,18 @@ ranked_categories as (
 
 ),
 
+{%- set share_in_percent -%}
+    cast(round(100.0 * cast(parts.spend_usd as {{ type_double() }}) / nullif(totals.spend_usd, 0), 1) as string)
+{%- endset %}
 top_categories as (
 
     select
         {% for key in keys %}parts.{{ key }}, {% endfor %}
-        string_agg(
-            {{ dbt.concat([
-                'parts.label', "' ('",
-                "cast(round(100.0 * parts.spend_usd / nullif(totals.spend_usd, 0), 1) as varchar)", "'%)'"
-            ]) }},
-            '; ' order by parts.spend_usd desc, parts.label asc
-        ) as top_categories
+        {{ ordered_string_agg(
+            dbt.concat(['parts.label', "' ('", share_in_percent, "'%)'"]),
+            "'; '",
+            'parts.spend_usd desc, parts.label asc'
+        ) }} as top_categories
 
     from ranked_categories as parts
     inner join totals on {{ on | join(' and ') }}
@@ -93,13 +94,11 @@ country_mix as (
 
     select
         {% for key in keys %}parts.{{ key }}, {% endfor %}
-        string_agg(
-            {{ dbt.concat([
-                'parts.label', "' '",
-                "cast(round(100.0 * parts.spend_usd / nullif(totals.spend_usd, 0), 1) as varchar)", "'%'"
-            ]) }},
-            '; ' order by parts.spend_usd desc, parts.label asc
-        ) as supplier_country_mix
+        {{ ordered_string_agg(
+            dbt.concat(['parts.label', "' '", share_in_percent, "'%'"]),
+            "'; '",
+            'parts.spend_usd desc, parts.label asc'
+        ) }} as supplier_country_mix
 
     from countries as parts
     inner join totals on {{ on | join(' and ') }}
@@ -117,16 +116,16 @@ final as (
         totals.spend_usd,
         cast(totals.lines as {{ dbt.type_int() }}) as lines,
         cast(totals.suppliers as {{ dbt.type_int() }}) as suppliers,
-        cast(totals.spend_usd_guideline / nullif(totals.spend_usd, 0) as {{ type_double() }})
+        cast(totals.spend_usd_guideline as {{ type_double() }}) / nullif(totals.spend_usd, 0)
             as share_spend_guideline,
-        cast(totals.spend_usd_criteria / nullif(totals.spend_usd, 0) as {{ type_double() }})
+        cast(totals.spend_usd_criteria as {{ type_double() }}) / nullif(totals.spend_usd, 0)
             as share_spend_criteria,
         cast(totals.t_co2e_spend_based as {{ type_double() }}) as t_co2e_spend_based,
         top_categories.top_categories,
         country_mix.supplier_country_mix,
         cast(totals.lines_unconverted as {{ dbt.type_int() }}) as lines_unconverted,
         cast(coalesce(totals.spend_usd_unmapped, 0) as {{ type_money() }}) as spend_usd_unmapped,
-        cast(totals.spend_usd_in_crosswalk / nullif(totals.spend_usd, 0) as {{ type_double() }})
+        cast(totals.spend_usd_in_crosswalk as {{ type_double() }}) / nullif(totals.spend_usd, 0)
             as crosswalk_coverage
 
     from totals

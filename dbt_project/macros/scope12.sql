@@ -8,7 +8,7 @@
 {% macro parse_date_formats(column, formats) -%}
     coalesce(
         {%- for format in formats %}
-            cast(try_strptime(trim({{ column }}), '{{ format }}') as date){% if not loop.last %},{% endif %}
+            {{ try_date('trim(' ~ column ~ ')', format) }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     )
 {%- endmacro %}
@@ -28,8 +28,8 @@
         * try_cast(
             case
                 when {{ separator }} = ','
-                    then replace(replace(trim(trim({{ column }}), '-'), '.', ''), ',', '.')
-                else replace(trim(trim({{ column }}), '-'), ',', '')
+                    then replace(replace({{ trim_characters('trim(' ~ column ~ ')', "'-'") }}, '.', ''), ',', '.')
+                else replace({{ trim_characters('trim(' ~ column ~ ')', "'-'") }}, ',', '')
             end as {{ type_double() }}
         )
         * case when trim({{ column }}) like '-%' then -1 else 1 end
@@ -39,12 +39,11 @@
 {# The number part of a quantity typed by a person (`1 250,5 L` -> `1 250,5`). #}
 {% macro manual_number_text(column) -%}
     nullif(
-        regexp_replace(
-            regexp_extract(trim({{ column }}), '^([+-]?[0-9][0-9 .,]*?)\s*([A-Za-z][A-Za-z.]*)?$', 1),
-            '[\s'']',
-            '',
-            'g'
-        ),
+        {{ replace_all(
+            "regexp_extract(trim(" ~ column ~ "), '^([+-]?[0-9][0-9 .,]*?)\\s*([A-Za-z][A-Za-z.]*)?$', 1)",
+            "'[\\s\\x27]'",
+            "''"
+        ) }},
         ''
     )
 {%- endmacro %}
@@ -52,7 +51,11 @@
 {# The unit written inside a quantity cell (`200 L` -> `L`), upper-case. #}
 {% macro manual_unit(column) -%}
     nullif(
-        upper(rtrim(regexp_extract(trim({{ column }}), '^([+-]?[0-9][0-9 .,]*?)\s*([A-Za-z][A-Za-z.]*)?$', 2), '.')),
+        upper({{ trim_characters(
+            "regexp_extract(trim(" ~ column ~ "), '^([+-]?[0-9][0-9 .,]*?)\\s*([A-Za-z][A-Za-z.]*)?$', 2)",
+            "'.'",
+            'trailing'
+        ) }}),
         ''
     )
 {%- endmacro %}
@@ -72,14 +75,14 @@
         case
             when {{ manual_number_text(column) }} like '%.%' and {{ manual_number_text(column) }} like '%,%'
                 then case
-                    when strpos(reverse({{ manual_number_text(column) }}), '.')
-                        < strpos(reverse({{ manual_number_text(column) }}), ',')
+                    when instr(reverse({{ manual_number_text(column) }}), '.')
+                        < instr(reverse({{ manual_number_text(column) }}), ',')
                         then replace({{ manual_number_text(column) }}, ',', '')
                     else replace(replace({{ manual_number_text(column) }}, '.', ''), ',', '.')
                 end
-            when regexp_full_match({{ manual_number_text(column) }}, '[+-]?[0-9]{1,3}(,[0-9]{3}){2,}')
+            when {{ full_match(manual_number_text(column), '[+-]?[0-9]{1,3}(,[0-9]{3}){2,}') }}
                 then replace({{ manual_number_text(column) }}, ',', '')
-            when regexp_full_match({{ manual_number_text(column) }}, '[+-]?[0-9]{1,3}(\.[0-9]{3}){2,}')
+            when {{ full_match(manual_number_text(column), '[+-]?[0-9]{1,3}(\.[0-9]{3}){2,}') }}
                 then replace({{ manual_number_text(column) }}, '.', '')
             else replace({{ manual_number_text(column) }}, ',', '.')
         end as {{ type_double() }}
@@ -93,11 +96,10 @@
 {% macro days_in_year(start, end, year) -%}
     greatest(
         0,
-        date_diff(
-            'day',
-            greatest({{ start }}, make_date({{ year }}, 1, 1)),
-            least({{ end }}, make_date({{ year }}, 12, 31))
-        ) + 1
+        {{ days_between(
+            'greatest(' ~ start ~ ', make_date(' ~ year ~ ', 1, 1))',
+            'least(' ~ end ~ ', make_date(' ~ year ~ ', 12, 31))'
+        ) }} + 1
     )
 {%- endmacro %}
 

@@ -16,7 +16,7 @@
         {{ keys }},
         sqrt(
             cast({{ exact_sum('activity_variance') }} as {{ type_double() }})
-            + cast({{ exact_sum('cast(factor_half_width as ' ~ type_double() ~ ') ^ 2') }} as {{ type_double() }})
+            + cast({{ exact_sum('power(cast(factor_half_width as ' ~ type_double() ~ '), 2)') }} as {{ type_double() }})
         ) as t_co2e_half_width
 
     from (
@@ -25,7 +25,7 @@
                 rows.{{ column }},
             {% endfor -%}
             rows.factor_id,
-            {{ exact_sum('(uncertainty.activity_uncertainty * abs(rows.kg_co2e) / 1000.0) ^ 2') }}
+            {{ exact_sum('power(uncertainty.activity_uncertainty * abs(rows.kg_co2e) / 1000.0, 2)') }}
             as activity_variance,
             {{ exact_sum('uncertainty.factor_uncertainty * abs(rows.kg_co2e) / 1000.0') }}
             as factor_half_width

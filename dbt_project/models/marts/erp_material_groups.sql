@@ -47,7 +47,7 @@ grouped as (
         org_code,
         source_system,
         {{ local_code('category_code') }} as category_key,
-        first(category_code order by length(category_code) desc, category_code asc) as category_code,
+        {{ longest_value('category_code') }} as category_code,
         min(unspsc_code) as unspsc_code,
         min(unspsc_family) as unspsc_family,
         min(category_title) as category_title,
@@ -148,7 +148,7 @@ final as (
         spend_years.spend_year,
         cast(coalesce(bought.lines_in_spend_year, 0) as {{ dbt.type_int() }}) as lines_in_spend_year,
         cast(bought.spend_usd as {{ type_money() }}) as spend_usd,
-        cast(coalesce(bought.spend_usd_criteria, 0) / nullif(bought.spend_usd, 0) as {{ type_double() }})
+        cast(coalesce(bought.spend_usd_criteria, 0) as {{ type_double() }}) / nullif(bought.spend_usd, 0)
             as share_spend_criteria,
         guidelines.unspsc_family as guideline_family,
         guidelines.product_group as guideline_product_group,

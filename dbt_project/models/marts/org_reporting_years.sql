@@ -91,7 +91,7 @@ assessed as (
                     || ' of 12 months'
             else
                 domain_years.domain || ': data ends in '
-                || monthname(make_date(domain_years.reporting_year, domain_years.last_month, 1))
+                || {{ month_name('make_date(domain_years.reporting_year, domain_years.last_month, 1)') }}
         end as partial_reason
 
     from domain_years
@@ -138,10 +138,11 @@ judged as (
         closed.org_code is not null as is_declared,
         with_data.org_code is not null as has_data,
         count(assessed.domain) > 0 and bool_and(assessed.is_domain_complete) as is_complete_by_data,
-        string_agg(
-            case when not assessed.is_domain_complete then assessed.partial_reason end,
-            '; ' order by assessed.domain
-        ) as partial_domains
+        {{ ordered_string_agg(
+            'case when not assessed.is_domain_complete then assessed.partial_reason end',
+            "'; '",
+            'assessed.domain'
+        ) }} as partial_domains
 
     from years
     left join closed

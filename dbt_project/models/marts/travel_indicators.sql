@@ -122,14 +122,12 @@ final as (
         cast(coalesce(trips.trips, 0) as {{ dbt.type_int() }}) as trips,
         cast(trips.trips / nullif(headcount.headcount, 0) as {{ type_double() }}) as trips_per_capita,
         cast(travel_totals.t_co2e_travel as {{ type_double() }}) as t_co2e_travel,
-        cast(
-            travel_totals.t_co2e_travel / nullif(headcount.headcount, 0) as {{ type_double() }}
-        ) as t_co2e_travel_per_capita,
+        cast(travel_totals.t_co2e_travel as {{ type_double() }}) / nullif(headcount.headcount, 0)
+            as t_co2e_travel_per_capita,
         cast(travel_totals.t_co2e_air as {{ type_double() }}) as t_co2e_air,
         cast(coalesce(flights.flights, 0) as {{ dbt.type_int() }}) as flights,
-        cast(
-            coalesce(flights.t_co2e_premium, 0) / nullif(flights.t_co2e_agency_air, 0) as {{ type_double() }}
-        ) as premium_cabin_share,
+        cast(coalesce(flights.t_co2e_premium, 0) as {{ type_double() }}) / nullif(flights.t_co2e_agency_air, 0)
+            as premium_cabin_share,
         {{ rail_viable_km }} as rail_viable_km,
         cast(coalesce(flights.short_flights, 0) as {{ dbt.type_int() }}) as short_flights,
         cast(coalesce(flights.t_co2e_short_flights, 0) as {{ type_double() }}) as t_co2e_short_flights,

@@ -48,11 +48,11 @@ keyed as (
         case
             when quantity is null and consumption is null then 'no consumption on the meter'
             when to_unit is null
-                then {{ dbt.concat(["'unit '''", "coalesce(unit, '')", "''' cannot be converted'"]) }}
+                then {{ dbt.concat(["'unit '", in_quotes("coalesce(unit, '')"), "' cannot be converted'"]) }}
             when commodity in ('ELECTRIC', 'DISTRICT_HEAT') and to_unit != 'kWh'
                 then {{ dbt.concat(["'energy given in '", 'to_unit', "', not in kWh'"]) }}
             when commodity not in ('ELECTRIC', 'DISTRICT_HEAT', 'NATURAL_GAS')
-                then {{ dbt.concat(["'unknown commodity '''", "coalesce(commodity, '')", "''''"]) }}
+                then {{ dbt.concat(["'unknown commodity '", in_quotes("coalesce(commodity, '')")]) }}
         end as activity_issue
 
     from reading_years

@@ -21,8 +21,8 @@ daily as (
 
     select
         *,
-        date_diff('day', effective_start, effective_end) + 1 as period_days,
-        quantity / (date_diff('day', effective_start, effective_end) + 1) as quantity_per_day
+        cast({{ days_between('effective_start', 'effective_end') }} + 1 as bigint) as period_days,
+        quantity / ({{ days_between('effective_start', 'effective_end') }} + 1) as quantity_per_day
 
     from readings
 

@@ -30,12 +30,7 @@ months as (
         cast(extract(month from spine.month_start) as {{ dbt.type_int() }}) as month_number
 
     from readings
-    cross join
-        generate_series(
-            date_trunc('month', readings.effective_start),
-            date_trunc('month', readings.effective_end),
-            interval 1 month
-        ) as spine (month_start)
+    {{ join_month_starts('readings.effective_start', 'readings.effective_end', 'spine', 'month_start') }}
 
 ),
 

@@ -19,7 +19,7 @@ years as (
     select
         readings.*,
         cast(spine.year_number as {{ dbt.type_int() }}) as reporting_year,
-        date_diff('day', readings.effective_start, readings.effective_end) + 1 as period_days
+        {{ days_between('readings.effective_start', 'readings.effective_end') }} + 1 as period_days
 
     from readings
     inner join range(1990, 2101) as spine (year_number)
@@ -32,7 +32,7 @@ years as (
 final as (
 
     select
-        {{ dbt.hash(dbt.concat(['source_row_key', "'|'", 'cast(reporting_year as varchar)'])) }}
+        {{ dbt.hash(dbt.concat(['source_row_key', "'|'", 'cast(reporting_year as string)'])) }}
             as emission_id,
         *,
         {{ days_in_year('effective_start', 'effective_end', 'reporting_year') }} as days_in_year,

@@ -57,7 +57,7 @@ statement_copies as (
             when variant = 'utility_bill_json' and coalesce(statement_type, 'BILL') != 'ADJUSTMENT'
                 then {{ dbt.concat([
                     'org_code', "'|'", "coalesce(account_number, '')", "'|'",
-                    "coalesce(supplier, '')", "'|'", "coalesce(cast(statement_date as varchar), '')"
+                    "coalesce(supplier, '')", "'|'", "coalesce(cast(statement_date as string), '')"
                 ]) }}
         end as statement_key
 

@@ -47,9 +47,9 @@ card_activities as (
         end as lookup_factor_id,
         case
             when product_kind = 'unknown'
-                then {{ dbt.concat(["'unknown fuel product '''", 'product_name', "''''"]) }}
+                then {{ dbt.concat(["'unknown fuel product '", in_quotes('product_name')]) }}
             when unit_factor is null
-                then {{ dbt.concat(["'unit '''", "coalesce(unit, '')", "''' cannot be converted'"]) }}
+                then {{ dbt.concat(["'unit '", in_quotes("coalesce(unit, '')"), "' cannot be converted'"]) }}
             when product_kind = 'electricity' and to_unit != 'kWh'
                 then 'vehicle charging not in kWh'
             when product_kind = 'fuel' and to_unit != 'litre'
@@ -81,9 +81,9 @@ generator_activities as (
         case
             when quantity_issue is not null then quantity_issue
             when product_kind is null
-                then {{ dbt.concat(["'unknown fuel type '''", 'fuel_type', "''''"]) }}
+                then {{ dbt.concat(["'unknown fuel type '", in_quotes('fuel_type')]) }}
             when product_kind != 'fuel'
-                then {{ dbt.concat(["'fuel type '''", 'fuel_type', "''' is not a fuel'"]) }}
+                then {{ dbt.concat(["'fuel type '", in_quotes('fuel_type'), "' is not a fuel'"]) }}
         end as activity_issue,
         data_quality
 

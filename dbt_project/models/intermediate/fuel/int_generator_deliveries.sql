@@ -54,7 +54,7 @@ final as (
                     "') differs from the Unit column ('", 'units.unit', "')'"
                 ]) }}
             when conversions.unit_text is null
-                then {{ dbt.concat(["'unit '''", 'units.unit_used', "''' cannot be converted'"]) }}
+                then {{ dbt.concat(["'unit '", in_quotes('units.unit_used'), "' cannot be converted'"]) }}
             when conversions.to_unit != 'litre'
                 then {{ dbt.concat([
                     "'a fuel quantity in '", 'conversions.to_unit', "' has no factor in this set'"

@@ -58,7 +58,7 @@ shares as (
         *,
         case
             when pool_units >= demand_units then required_units
-            else (pool_units * required_units) // demand_units
+            else {{ integer_divide('pool_units * required_units', 'demand_units') }}
         end as floor_units,
         case
             when pool_units >= demand_units then 0

@@ -34,13 +34,13 @@ sap_lines as (
         source_row,
         org_code,
         'sap' as source_system,
-        {{ dbt.hash(dbt.concat(["org_code", "'|sap|'", "po_number", "'|'", "cast(po_line as varchar)"])) }}
+        {{ dbt.hash(dbt.concat(["org_code", "'|sap|'", "po_number", "'|'", "cast(po_line as string)"])) }}
             as natural_key,
         po_number,
         po_line,
         po_date,
         supplier_pseudonym,
-        cast(null as varchar) as supplier_country,
+        cast(null as string) as supplier_country,
         material_group as category_code,
         description,
         currency,
@@ -59,7 +59,7 @@ sap_lines as (
             when deletion_indicator = 'L' then 'deleted'
             when document_category in ('K', 'L') then 'outline_agreement'
         end as exclusion,
-        cast(null as varchar) as business_unit,
+        cast(null as string) as business_unit,
         document_type,
         open_quantity,
         coalesce(deletion_indicator, '') != 'L'
@@ -82,7 +82,7 @@ oracle_lines as (
         'oracle' as source_system,
         {{ dbt.hash(dbt.concat([
             "org_code", "'|oracle|'", "coalesce(upper(business_unit), '')", "'|'", "po_number",
-            "'|'", "coalesce(document_type, 'STANDARD')", "'|'", "cast(po_line as varchar)"
+            "'|'", "coalesce(document_type, 'STANDARD')", "'|'", "cast(po_line as string)"
         ])) }} as natural_key,
         po_number,
         po_line,
@@ -141,7 +141,7 @@ unioned as (
 final as (
 
     select
-        * exclude (amount_as_exported),
+        {{ star_except(['amount_as_exported']) }},
         cast(
             case when is_return then -abs(amount_as_exported) else amount_as_exported end
             as {{ type_money() }}

@@ -66,7 +66,7 @@ counted as (
 classified as (
 
     select
-        counted.* exclude (supplier_country),
+        {{ star_except(['supplier_country'], 'counted') }},
         counted.supplier_country_resolved as supplier_country,
         left(counted.unspsc_code, 4) as unspsc_family,
         left(counted.unspsc_code, 2) as unspsc_segment,
@@ -119,12 +119,12 @@ matches as (
 
     select
         descriptions.description,
-        string_agg(keywords.match_label, ', ' order by keywords.match_label) as sustainability_matches,
+        {{ ordered_string_agg('keywords.match_label', "', '", 'keywords.match_label') }} as sustainability_matches,
         bool_or(keywords.match_kind = 'ecolabel') as has_ecolabel
 
     from descriptions
     inner join keywords
-        on regexp_matches(descriptions.description, keywords.pattern, 'i')
+        on {{ contains_match('descriptions.description', 'keywords.pattern', ignore_case=true) }}
     group by descriptions.description
 
 ),

@@ -60,7 +60,7 @@ statused as (
 final as (
 
     select
-        * exclude (matched_factor_id, factor_unit),
+        {{ star_except(['matched_factor_id', 'factor_unit']) }},
         cast(case
             when conversion_issue is not null then null
             when factor_status = 'mapped' then spend_usd * price_ratio

@@ -67,7 +67,7 @@ final as (
             when is_mapped then null
             when balance_kg is null then 'a quantity or unit could not be converted to kg'
             when not is_known_gas
-                then {{ dbt.concat(["'unknown refrigerant '''", 'gas', "''''"]) }}
+                then {{ dbt.concat(["'unknown refrigerant '", in_quotes('gas')]) }}
             else {{ no_factor_reason('lookup_factor_id') }}
         end as unmapped_reason,
         'refrigerant_log' as source_table,

@@ -55,7 +55,7 @@ final as (
     select
         {{ dbt.hash(dbt.concat([
             "'refrigerant_log|'", 'org_code', "'|'", "coalesce(site_code, '')", "'|'",
-            'equipment_id', "'|'", 'gas', "'|'", 'cast(reporting_year as varchar)'
+            'equipment_id', "'|'", 'gas', "'|'", 'cast(reporting_year as string)'
         ])) }} as balance_key,
         *,
         case when balance_kg >= 0 then 'emitted' else 'net_recovery' end as outcome

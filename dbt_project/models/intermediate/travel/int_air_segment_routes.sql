@@ -32,12 +32,12 @@ resolved as (
         case
             when flown_segments.origin_airport_code is null then 'missing origin airport'
             when origin.airport_iata is null
-                then {{ dbt.concat(["'unknown airport '''", 'flown_segments.origin_airport_code', "''''"]) }}
+                then {{ dbt.concat(["'unknown airport '", in_quotes('flown_segments.origin_airport_code')]) }}
         end as origin_issue,
         case
             when flown_segments.destination_airport_code is null then 'missing destination airport'
             when destination.airport_iata is null
-                then {{ dbt.concat(["'unknown airport '''", 'flown_segments.destination_airport_code', "''''"]) }}
+                then {{ dbt.concat(["'unknown airport '", in_quotes('flown_segments.destination_airport_code')]) }}
         end as destination_issue
 
     from flown_segments
@@ -83,7 +83,7 @@ final as (
             when origin_issue is not null or destination_issue is not null
                 then coalesce(origin_issue, destination_issue)
             when origin_iata = destination_iata
-                then {{ dbt.concat(["'origin and destination are the same airport '''", 'origin_iata', "''''"]) }}
+                then {{ dbt.concat(["'origin and destination are the same airport '", in_quotes('origin_iata')]) }}
         end as route_issue,
         greatest(
             coalesce(origin_data_quality, 2),

@@ -36,7 +36,7 @@ placed as (
         entries.activity_type = 'hotel'
         and coalesce(entries.entry_subdivision = 'GB-LND', false) as is_london,
         entries.activity_type = 'hotel'
-        and regexp_full_match(coalesce(entries.entry_country, ''), '[A-Z]{2}') as has_country,
+        and {{ full_match("coalesce(entries.entry_country, '')", '[A-Z]{2}') }} as has_country,
         hotel_factors.factor_id as country_factor_id,
         hotel_factors.factor_level as country_factor_level,
         hotel_factors.factor_region as country_factor_region,

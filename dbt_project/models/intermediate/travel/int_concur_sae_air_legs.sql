@@ -23,7 +23,7 @@ airports as (
 
     select
         *,
-        string_split(routing, '-') as airport_codes
+        {{ split_list('routing', '-') }} as airport_codes
 
     from entries
 
@@ -33,7 +33,7 @@ legs as (
 
     select
         *,
-        unnest(generate_series(1, len(airport_codes) - 1)) as leg_no
+        {{ each_number(1, list_size('airport_codes') ~ ' - 1', 'leg_no') }}
 
     from airports
 
@@ -47,7 +47,7 @@ final as (
         ])) }} as leg_key,
         entry_id,
         cast(leg_no as {{ dbt.type_int() }}) as leg_no,
-        cast(len(airport_codes) - 1 as {{ dbt.type_int() }}) as leg_count,
+        cast({{ list_size('airport_codes') }} - 1 as {{ dbt.type_int() }}) as leg_count,
         org_code,
         report_key,
         entry_key,
@@ -58,8 +58,8 @@ final as (
         ticket13,
         routing,
         routing_source,
-        airport_codes[leg_no] as origin_airport_code,
-        airport_codes[leg_no + 1] as destination_airport_code,
+        {{ list_element('airport_codes', 'leg_no') }} as origin_airport_code,
+        {{ list_element('airport_codes', 'leg_no + 1') }} as destination_airport_code,
         class_of_service_text,
         case when routing_source = 'custom_field' then 2 else 3 end as leg_data_quality
 

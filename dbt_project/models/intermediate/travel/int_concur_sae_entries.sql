@@ -80,7 +80,8 @@ entry_totals as (
         count(*) as line_count,
         sum(case when is_personal then 1 else 0 end) as personal_line_count,
         sum(case when not is_personal then journal_amount end) as journal_amount,
-        string_agg(distinct expense_type, ', ' order by expense_type) as expense_types
+        {{ ordered_string_agg('expense_type', "', '", 'expense_type', distinct=true) }}
+            as expense_types
 
     from classified
     group by entry_id
@@ -257,8 +258,7 @@ final as (
             when 'personal' then 'every line of the entry is personal'
             when 'unclassified'
                 then {{ dbt.concat([
-                    "'expense type '''", 'expense_type',
-                    "''' is not in factors/concur_expense_types.csv'"
+                    "'expense type '", in_quotes('expense_type'), "' is not in factors/concur_expense_types.csv'"
                 ]) }}
             when 'non_emitting' then 'expense type without emissions'
             when 'credit'
@@ -281,16 +281,14 @@ final as (
                     case
                         when ticket_text is not null and ticket13 is null
                             then {{ dbt.concat([
-                                "'ticket number '''", 'ticket_text',
-                                "''' is not a 13-digit ticket number (custom field ticket_number): '",
+                                "'ticket number '", in_quotes('ticket_text'), "' is not a 13-digit ticket number (custom field ticket_number): '",
                                 "'the entry cannot be checked against the travel-agency files'"
                             ]) }}
                     end,
                     case
                         when routing_text is not null and routing is null
                             then {{ dbt.concat([
-                                "'routing '''", 'routing_text',
-                                "''' is not a list of airport codes such as GVA-FRA-JFK (custom field routing)'"
+                                "'routing '", in_quotes('routing_text'), "' is not a list of airport codes such as GVA-FRA-JFK (custom field routing)'"
                             ]) }}
                         when entry_routing is null
                             then 'no routing (custom field routing empty and none in the vendor description)'
@@ -304,15 +302,15 @@ final as (
                         ]) }}
                     when distance is null
                         then {{ dbt.concat([
-                            "'distance '''", 'distance_text', "''' is not a number (custom field distance)'"
+                            "'distance '", in_quotes('distance_text'), "' is not a number (custom field distance)'"
                         ]) }}
                     when distance <= 0
-                        then {{ dbt.concat(["'distance '''", 'distance_text', "''' is not above 0'"]) }}
+                        then {{ dbt.concat(["'distance '", in_quotes('distance_text'), "' is not above 0'"]) }}
                     when distance_unit_text is null
                         then 'no distance unit (custom field distance_unit: KM or MI)'
                     when distance_unit is null
                         then {{ dbt.concat([
-                            "'distance unit '''", 'distance_unit_text', "''' is not KM or MI'"
+                            "'distance unit '", in_quotes('distance_unit_text'), "' is not KM or MI'"
                         ]) }}
                 end
             when quantity_kind = 'room_nights'
@@ -321,12 +319,11 @@ final as (
                         then 'no room nights for hotel entry (custom field room_nights empty)'
                     when room_nights is null
                         then {{ dbt.concat([
-                            "'room nights '''", 'room_nights_text',
-                            "''' is not a number (custom field room_nights)'"
+                            "'room nights '", in_quotes('room_nights_text'), "' is not a number (custom field room_nights)'"
                         ]) }}
                     when room_nights <= 0
-                        then {{ dbt.concat(["'room nights '''", 'room_nights_text', "''' is not above 0'"]) }}
-                    when entry_country is null or not regexp_full_match(entry_country, '[A-Z]{2}')
+                        then {{ dbt.concat(["'room nights '", in_quotes('room_nights_text'), "' is not above 0'"]) }}
+                    when entry_country is null or not {{ full_match('entry_country', '[A-Z]{2}') }}
                         then 'missing hotel country (entry location country)'
                 end
             when quantity_kind = 'litres'

@@ -107,13 +107,11 @@ final as (
                 then 'no distance for rail ticket'
             when origin_geonameid is null
                 then {{ dbt.concat([
-                    "'no distance for rail ticket and no city found for station '''",
-                    'origin_station', "''''"
+                    "'no distance for rail ticket and no city found for station '", in_quotes('origin_station')
                 ]) }}
             when destination_geonameid is null
                 then {{ dbt.concat([
-                    "'no distance for rail ticket and no city found for station '''",
-                    'destination_station', "''''"
+                    "'no distance for rail ticket and no city found for station '", in_quotes('destination_station')
                 ]) }}
             else {{ dbt.concat([
                 "'no distance for rail ticket: both stations are in '", 'origin_city'

@@ -45,16 +45,7 @@ keyed as (
 
 prefixes as (
 
-    select
-        station,
-        station_country,
-        station_key,
-        word_count,
-        array_to_string(list_slice(string_split(station_key, ' '), 1, word_count), ' ') as name_prefix
-
-    from keyed,
-        unnest(range(1, len(string_split(station_key, ' ')) + 1)) as words (word_count)
-    where station_key is not null
+    {{ leading_words('keyed', 'station_key', ['station', 'station_country'], 'word_count', 'name_prefix') }}
 
 ),
 

@@ -67,10 +67,11 @@ file_state as (
         org_code,
         bool_or(input_kind = 'management' and file_status = 'loaded') as has_management_file,
         bool_or(file_status != 'loaded') as is_flagged,
-        string_agg(
-            case when file_status != 'loaded' then {{ dbt.concat(['management_file', "': '", 'file_message']) }} end,
-            ' | ' order by management_file
-        ) as management_issue
+        {{ ordered_string_agg(
+            "case when file_status != 'loaded' then " ~ dbt.concat(['management_file', "': '", 'file_message']) ~ " end",
+            "' | '",
+            'management_file'
+        ) }} as management_issue
 
     from files
     where org_code is not null
@@ -124,8 +125,9 @@ roles_by_year as (
         spine.org_code,
         spine.reporting_year,
         cast(count(*) as {{ dbt.type_int() }}) as focal_points,
-        string_agg(distinct focal_points.focal_point_role, ', ' order by focal_points.focal_point_role)
-            as focal_point_roles
+        {{ ordered_string_agg(
+            'focal_points.focal_point_role', "', '", 'focal_points.focal_point_role', distinct=true
+        ) }} as focal_point_roles
 
     from spine
     inner join focal_points
@@ -155,10 +157,11 @@ trained_by_year as (
         org_code,
         training_year as reporting_year,
         cast(sum(people_trained) as bigint) as people_trained,
-        string_agg(
-            {{ dbt.concat(['audience', "' '", dbt.safe_cast('people_trained', dbt.type_string())]) }},
-            '; ' order by audience
-        ) as people_trained_by_audience
+        {{ ordered_string_agg(
+            dbt.concat(['audience', "' '", dbt.safe_cast('people_trained', dbt.type_string())]),
+            "'; '",
+            'audience'
+        ) }} as people_trained_by_audience
 
     from training
     group by org_code, training_year

@@ -69,13 +69,13 @@ renamed as (
 
         {{ clean_spaces('source.ticket_number') }} as ticket_text,
         case
-            when regexp_full_match(regexp_replace(trim(source.ticket_number), '[-\s]', '', 'g'), '[0-9]{13}')
-                then regexp_replace(trim(source.ticket_number), '[-\s]', '', 'g')
+            when {{ full_match(replace_all('trim(source.ticket_number)', "'[-\s]'", "''"), '[0-9]{13}') }}
+                then {{ replace_all('trim(source.ticket_number)', "'[-\s]'", "''") }}
         end as ticket13,
         {{ clean_spaces('source.routing') }} as routing_text,
         case
-            when regexp_full_match(upper({{ clean_spaces('source.routing') }}), '[A-Z]{3}(\s*[-/>\s]\s*[A-Z]{3})+')
-                then regexp_replace(upper({{ clean_spaces('source.routing') }}), '\s*[-/>\s]\s*', '-', 'g')
+            when {{ full_match('upper(' ~ clean_spaces('source.routing') ~ ')', '[A-Z]{3}(\s*[-/>\s]\s*[A-Z]{3})+') }}
+                then {{ replace_all('upper(' ~ clean_spaces('source.routing') ~ ')', "'\s*[-/>\s]\s*'", "'-'") }}
         end as routing,
         upper({{ clean_spaces('source.class_of_service') }}) as class_of_service_text,
         {{ clean_spaces('source.room_nights') }} as room_nights_text,

@@ -29,8 +29,8 @@ shaped as (
         kg_co2e_per_unit,
         split_part(factor_key, '.', 3) as country,
         case
-            when regexp_full_match(factor_key, 'electricity\.grid\.[A-Z]{2}\.[0-9]{4}') then 'life-cycle'
-            when regexp_full_match(factor_key, 'electricity\.grid\.[A-Z]{2}') then 'combustion'
+            when {{ full_match('factor_key', 'electricity\.grid\.[A-Z]{2}\.[0-9]{4}') }} then 'life-cycle'
+            when {{ full_match('factor_key', 'electricity\.grid\.[A-Z]{2}') }} then 'combustion'
         end as factor_basis,
         try_cast(split_part(factor_key, '.', 4) as {{ dbt.type_int() }}) as key_year,
         try_cast(

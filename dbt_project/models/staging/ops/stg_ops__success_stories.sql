@@ -16,7 +16,7 @@ renamed as (
         ecolabels,
         {{ try_cast_as('spend_usd', type_money()) }} as spend_usd,
         t_co2e_avoided_per_year,
-        "references" as story_references
+        {{ adapter.quote('references') }} as story_references
 
     from source
     where status = 'loaded'

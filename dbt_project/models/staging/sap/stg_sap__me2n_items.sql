@@ -67,7 +67,7 @@ renamed as (
 final as (
 
     select
-        * exclude (net_price_as_exported, net_order_value_as_exported, open_value_as_exported),
+        {{ star_except(['net_price_as_exported', 'net_order_value_as_exported', 'open_value_as_exported']) }},
         case
             when is_scaled_by_100 then net_price_as_exported * 100 else net_price_as_exported
         end as net_price,
