@@ -56,11 +56,13 @@ def record_unchanged(settings, reason: str) -> None:
     )
 
 
-def execute_run(force: bool = False, full_refresh: bool = False) -> int:
+def execute_run(force: bool = False, full_refresh: bool = False, engine: str = "duckdb") -> int:
     """Run the nightly job once, in this process; 0 when published (some organizations may
     be held) or nothing changed, 1 when blocked or when another run holds the lock. Unless
     `force` or `full_refresh`, a run whose inputs did not change since the last published run
-    stops at once; `full_refresh` rebuilds every incremental model (docs/incremental.md)."""
+    stops at once; `full_refresh` rebuilds every incremental model (docs/incremental.md).
+    `engine="spark"` also builds the models on Spark from the published run's inputs and
+    publishes its marts as Parquet tables (pipelines/spark.py, docs/scale-out.md)."""
     apply_offline_env()
     from connectors.organizations import RegistryError, load_registry
     from pipelines import database, lifecycle
@@ -72,6 +74,12 @@ def execute_run(force: bool = False, full_refresh: bool = False) -> int:
             f"organization registry {settings.orgs} does not exist (GREENBLUE_ORGS)"
         )
     load_registry(settings.orgs)  # unreadable: stop before the warehouse is touched
+    if engine == "spark":
+        from pipelines import spark
+
+        why = spark.unavailable()
+        if why:
+            raise ConfigError(f"--engine spark: {why}")
     started = time.perf_counter()
     with contextlib.ExitStack() as lock:
         try:
@@ -82,6 +90,12 @@ def execute_run(force: bool = False, full_refresh: bool = False) -> int:
         for note in lifecycle.settle(settings):
             print(f"greenblue: {note}", file=sys.stderr)
         reason = None if force or full_refresh else lifecycle.skip_reason(settings)
+        if (
+            reason
+            and engine == "spark"
+            and not spark.warehouse_dir(settings).joinpath("marts.db").exists()
+        ):
+            reason = None  # nothing changed, but there is no Spark copy yet
         if reason:
             record_unchanged(settings, reason)
             return 0
@@ -146,6 +160,13 @@ def execute_run(force: bool = False, full_refresh: bool = False) -> int:
                 file=sys.stderr,
             )
             return 1
+        if engine == "spark":
+            from pipelines.factor_library import current_factor_set
+
+            factor_set = current_factor_set(settings.factor_set, workdir=settings.workdir)
+            log = lambda line: print(f"greenblue: {line}", file=sys.stderr)  # noqa: E731
+            marts = spark.build(settings, factor_set, log=log)
+            print(f"Spark marts (Parquet tables): {marts}")
     from pipelines.summary import print_summary
 
     print_summary(settings.warehouse, result.run_id, time.perf_counter() - started, failed_checks)
@@ -178,7 +199,7 @@ def cmd_repseudonymise(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return execute_run(force=args.force, full_refresh=args.full_refresh)
+    return execute_run(force=args.force, full_refresh=args.full_refresh, engine=args.engine)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -370,6 +391,13 @@ def parser() -> argparse.ArgumentParser:
         "--full-refresh",
         action="store_true",
         help="rebuild every model from all loaded files, not only what changed (implies --force)",
+    )
+    r.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="spark: also build the models on Spark and publish its marts as Parquet tables "
+        "under GREENBLUE_SPARK_WAREHOUSE (needs the spark extra and Java; docs/scale-out.md)",
     )
     r.set_defaults(func=cmd_run)
     d = sub.add_parser("demo", help="generate sample data, run, print where the results are")
