@@ -2,51 +2,37 @@
     Text from the raw tables to a DATE. Connectors pass dates on as ISO `YYYY-MM-DD`,
     `DD-MMM-YYYY` with English month abbreviations (`05-Mar-2024`), or an Excel
     1900-system serial number (`45356`); anything else (`2024-02-30`) is NULL, never an
-    error. Engine-specific, hence dispatched.
-#}
-{% macro parse_date(column) -%}
-    {{ return(adapter.dispatch('parse_date')(column)) }}
-{%- endmacro %}
+    error.
 
-{% macro default__parse_date(column) -%}
-    {{ try_cast_as(clean_text(column), 'date') }}
-{%- endmacro %}
-
-{#
     Excel's 1900 date system counts 1900-01-01 as day 1 and keeps the non-existent
     1900-02-29 as day 60, so from day 61 on a serial is days since 1899-12-30.
 #}
-{% macro duckdb__parse_date(column) -%}
+{% macro parse_date(column) -%}
+    {%- set serial = 'try_cast(trim(' ~ column ~ ') as integer)' -%}
     coalesce(
         {{ try_date('trim(' ~ column ~ ')', '%Y-%m-%d') }},
         {{ try_date('trim(' ~ column ~ ')', '%d-%b-%Y') }},
         case
             when {{ full_match('trim(' ~ column ~ ')', '[0-9]{1,6}') }}
                 then case
-                    when try_cast(trim({{ column }}) as integer) >= 61
-                        then date '1899-12-30' + try_cast(trim({{ column }}) as integer)
-                    when try_cast(trim({{ column }}) as integer) between 1 and 59
-                        then date '1899-12-31' + try_cast(trim({{ column }}) as integer)
+                    when {{ serial }} >= 61 then {{ add_days("date '1899-12-30'", serial) }}
+                    when {{ serial }} between 1 and 59 then {{ add_days("date '1899-12-31'", serial) }}
                 end
         end
     )
 {%- endmacro %}
 
-{# The same three forms; Spark's patterns parse month abbreviations in English. #}
-{% macro spark__parse_date(column) -%}
-    coalesce(
-        {{ try_date('trim(' ~ column ~ ')', '%Y-%m-%d') }},
-        {{ try_date('trim(' ~ column ~ ')', '%d-%b-%Y') }},
-        case
-            when {{ full_match('trim(' ~ column ~ ')', '[0-9]{1,6}') }}
-                then case
-                    when try_cast(trim({{ column }}) as integer) >= 61
-                        then date_add(date '1899-12-30', try_cast(trim({{ column }}) as integer))
-                    when try_cast(trim({{ column }}) as integer) between 1 and 59
-                        then date_add(date '1899-12-31', try_cast(trim({{ column }}) as integer))
-                end
-        end
-    )
+{# `date` plus a whole number of `days`. #}
+{% macro add_days(date, days) -%}
+    {{ return(adapter.dispatch('add_days')(date, days)) }}
+{%- endmacro %}
+
+{% macro duckdb__add_days(date, days) -%}
+    {{ date }} + {{ days }}
+{%- endmacro %}
+
+{% macro spark__add_days(date, days) -%}
+    date_add({{ date }}, {{ days }})
 {%- endmacro %}
 
 {#
