@@ -52,19 +52,22 @@ def sources(manifest: Path) -> list[tuple[str, str]]:
     return sorted({(node["schema"], node["identifier"]) for node in nodes})
 
 
-def export_inputs(work_db: Path, tables: list[tuple[str, str]], folder: Path) -> int:
+def export_inputs(work_db: Path, tables: list[tuple[str, str]], folder: Path) -> dict[str, int]:
     """Each source table as Parquet in `folder/<schema>/<table>/`: raw tables partitioned
-    by organization and file (`_org_code=`, `_file_id=`), the others one file. Rows."""
+    by organization and file (`_org_code=`, `_file_id=`), the others (and an empty raw
+    table, which has no partition to write) one file. Rows per `schema.table`."""
     shutil.rmtree(folder, ignore_errors=True)
-    rows = 0
+    rows = {}
     con = duckdb.connect(str(work_db), read_only=True)
     try:
         for schema, table in tables:
             target = folder / schema / table
             target.parent.mkdir(parents=True, exist_ok=True)
             relation = f'"{schema}"."{table}"'
-            rows += con.execute(f"select count(*) from {relation}").fetchone()[0]
-            if schema == "raw":
+            rows[f"{schema}.{table}"] = count = con.execute(
+                f"select count(*) from {relation}"
+            ).fetchone()[0]
+            if schema == "raw" and count:
                 con.execute(
                     f"copy {relation} to '{target}' "
                     "(format parquet, partition_by (_org_code, _file_id))"
@@ -124,7 +127,7 @@ def build(settings: Settings, factor_set: str, log=print) -> Path:
     tables = sources(settings.workdir / "dbt" / "manifest.json")
     started = time.perf_counter()
     rows = export_inputs(settings.work_db, tables, inputs)
-    log(f"spark: {len(tables)} input tables, {rows} rows, as Parquet in {inputs}")
+    log(f"spark: {len(tables)} input tables, {sum(rows.values())} rows, as Parquet in {inputs}")
     spark = session(build_dir)
     try:
         for schema, table in tables:
@@ -132,7 +135,7 @@ def build(settings: Settings, factor_set: str, log=print) -> Path:
             spark.sql(
                 f"create table {schema}.{table} using parquet location '{inputs / schema / table}'"
             )
-            if schema == "raw":  # the partitions are found on disk, not told
+            if schema == "raw" and rows[f"{schema}.{table}"]:  # partitions are found on disk
                 spark.sql(f"alter table {schema}.{table} recover partitions")
         result = dbtRunner().invoke(
             [
