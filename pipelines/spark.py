@@ -40,7 +40,7 @@ def unavailable() -> str | None:
         import dbt.adapters.spark  # noqa: F401
         import pyspark  # noqa: F401
     except ImportError as exc:
-        return f"{exc.name} is not installed (pip install 'greenblue[spark]')"
+        return f"{exc.name} is not installed (pip install -e '.[spark]')"
     if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
         return "no Java runtime (Spark needs Java 17 or later on PATH or JAVA_HOME)"
     return None
