@@ -164,8 +164,7 @@ def execute_run(force: bool = False, full_refresh: bool = False, engine: str = "
             from pipelines.factor_library import current_factor_set
 
             factor_set = current_factor_set(settings.factor_set, workdir=settings.workdir)
-            log = lambda line: print(f"greenblue: {line}", file=sys.stderr)  # noqa: E731
-            marts = spark.build(settings, factor_set, log=log)
+            marts = spark.build(settings, factor_set)
             print(f"Spark marts (Parquet tables): {marts}")
     from pipelines.summary import print_summary
 

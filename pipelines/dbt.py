@@ -14,7 +14,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
-from pipelines import gate, increments
+from pipelines import gate, increments, progress
 from pipelines.resources import GreenblueResource
 from pipelines.settings import DBT_PROJECT_DIR, apply_offline_env, load_settings
 
@@ -157,11 +157,10 @@ def describe(test: Mapping[str, Any]) -> str:
 
 def with_progress(events, label: str, total: int, log):
     """Pass dbt's events through, logging `label n/N` about every tenth of the way."""
-    step = max(1, total // 10)
-    for done, event in enumerate(events, start=1):
+    tick = progress.ticker(label, total, log)
+    for event in events:
         yield event
-        if done % step == 0 or done == total:
-            log(f"{label} {min(done, total)}/{total}")
+        tick()
 
 
 point_dbt_at_work_db()

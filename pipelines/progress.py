@@ -67,3 +67,24 @@ def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     handler.setFormatter(ShortLine())
     logger.addHandler(handler)
     return logger
+
+
+def ticker(label: str, total: int, log):
+    """A function to call once per item done: it logs `label n/N` about every tenth of the
+    way and at the end."""
+    step = max(1, total // 10)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if done % step == 0 or done == total:
+            log(f"{label} {min(done, total)}/{total}")
+
+    return tick
+
+
+def say(step: str, message: str) -> None:
+    """One progress line for work outside a Dagster run (the Spark step), as ShortLine
+    writes the run's own: `HH:MM:SS step: message`."""
+    print(f"{time.strftime('%H:%M:%S')} {step}: {message}", file=stream, flush=True)

@@ -9,10 +9,11 @@ folder>/spark`): `<warehouse>/marts.db/<table>/`. The served DuckDB file stays t
 interface; the Spark tables are the scale-out copy, rebuilt whole each time.
 
 The models' engine-specific SQL is in dispatched macros (dbt_project/macros/engine.sql,
-regex.sql, parse_date.sql, numbers.sql). On a cluster, point GREENBLUE_SPARK_MASTER at it
-(default `local[*]`).
+regex.sql, parse_date.sql, numbers.sql, place_key.sql). On a cluster, point
+GREENBLUE_SPARK_MASTER at it (default `local[*]`).
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import progress
 from pipelines.settings import ROOT, Settings
 
 DBT_PROJECT_DIR = ROOT / "dbt_project"
@@ -46,10 +48,17 @@ def unavailable() -> str | None:
     return None
 
 
-def sources(manifest: Path) -> list[tuple[str, str]]:
+def sources(manifest: dict) -> list[tuple[str, str]]:
     """(schema, table) of every dbt source, from the run's parsed project."""
-    nodes = json.loads(manifest.read_text(encoding="utf-8"))["sources"].values()
-    return sorted({(node["schema"], node["identifier"]) for node in nodes})
+    return sorted({(node["schema"], node["identifier"]) for node in manifest["sources"].values()})
+
+
+def built_models(manifest: dict) -> int:
+    """How many models `dbt run` builds (the ephemeral ones are inlined, not built)."""
+    return sum(
+        node["resource_type"] == "model" and node["config"]["materialized"] != "ephemeral"
+        for node in manifest["nodes"].values()
+    )
 
 
 def export_inputs(work_db: Path, tables: list[tuple[str, str]], folder: Path) -> dict[str, int]:
@@ -78,6 +87,34 @@ def export_inputs(work_db: Path, tables: list[tuple[str, str]], folder: Path) ->
     finally:
         con.close()
     return rows
+
+
+@contextlib.contextmanager
+def output_to(path: Path):
+    """The process's standard output and error appended to `path` at the descriptor level,
+    so that the JVM Spark starts (which inherits them and writes Spark's log4j lines and
+    stack traces there) writes to the file too; progress lines still reach the terminal."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = {fd: os.dup(fd) for fd in (1, 2)}
+    terminal = progress.stream
+    if terminal is sys.stderr:
+        progress.stream = os.fdopen(os.dup(saved[2]), "w", buffering=1)
+    try:
+        with path.open("a") as out:
+            for fd in saved:
+                os.dup2(out.fileno(), fd)
+            yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for fd, copy in saved.items():
+            os.dup2(copy, fd)
+            os.close(copy)
+        if progress.stream is not terminal:
+            progress.stream.close()
+            progress.stream = terminal
 
 
 def session(build_dir: Path):
@@ -115,29 +152,73 @@ def session(build_dir: Path):
     return spark
 
 
-def build(settings: Settings, factor_set: str, log=print) -> Path:
-    """Build every model on Spark from the working database's inputs and publish the marts
-    under the Spark warehouse folder; its path. Raises RuntimeError when a model fails."""
-    from dbt.cli.main import dbtRunner
+def say(message: str) -> None:
+    progress.say("spark", message)
 
+
+def build(settings: Settings, factor_set: str, log=say) -> Path:
+    """Build every model on Spark from the working database's inputs and publish the marts
+    under the Spark warehouse folder; its path. Raises RuntimeError when a model fails.
+
+    Progress goes to `log`; the libraries' own output (PySpark's and dbt's Python warnings
+    and messages) to the run's log file beside the DuckDB run's."""
     root = warehouse_dir(settings)
     build_dir = root / ".build"
     shutil.rmtree(build_dir, ignore_errors=True)
-    inputs = build_dir / "inputs"
-    tables = sources(settings.workdir / "dbt" / "manifest.json")
+    manifest = json.loads((settings.workdir / "dbt" / "manifest.json").read_text("utf-8"))
+    tables = sources(manifest)
     started = time.perf_counter()
-    rows = export_inputs(settings.work_db, tables, inputs)
-    log(f"spark: {len(tables)} input tables, {sum(rows.values())} rows, as Parquet in {inputs}")
+    rows = export_inputs(settings.work_db, tables, build_dir / "inputs")
+    log(f"{len(tables)} input tables, {sum(rows.values())} rows, written as Parquet")
+    with output_to(settings.workdir / "logs" / "last-run.log"):
+        result = run_models(settings, factor_set, build_dir, rows, built_models(manifest), log)
+    failed = [
+        f"{r.node.name}: {' '.join(str(r.message).split())[:300]}"
+        for r in (result.result or [])
+        if r.status != "success"
+    ]
+    if not result.success or failed:
+        detail = "; ".join(failed) or str(result.exception)
+        raise RuntimeError(f"the Spark build failed, the previous Spark marts stay: {detail}")
+    marts = root / "marts.db"
+    retired = root / ".retired"
+    shutil.rmtree(retired, ignore_errors=True)
+    if marts.exists():
+        marts.rename(retired)
+    (build_dir / "marts.db").rename(marts)
+    shutil.rmtree(retired, ignore_errors=True)
+    shutil.rmtree(build_dir, ignore_errors=True)
+    log(f"{len(result.result)} models built in {time.perf_counter() - started:.0f} s")
+    return marts
+
+
+def run_models(
+    settings: Settings, factor_set: str, build_dir: Path, rows: dict[str, int], models: int, log
+):
+    """`dbt run --full-refresh --target spark` on a session that holds the exported inputs
+    (`rows`: rows per `schema.table`) as tables; dbt's result. Logs `dbt run on Spark:
+    models built n/N` as the models finish."""
+    from dbt.cli.main import dbtRunner
+
+    tick = progress.ticker("dbt run on Spark: models built", models, log)
+
+    def on_event(event) -> None:
+        if event.info.name == "NodeFinished":
+            tick()
+
+    inputs = build_dir / "inputs"
     spark = session(build_dir)
     try:
-        for schema, table in tables:
+        for name, count in rows.items():
+            schema, table = name.split(".")
             spark.sql(f"create database if not exists {schema}")
             spark.sql(
                 f"create table {schema}.{table} using parquet location '{inputs / schema / table}'"
             )
-            if schema == "raw" and rows[f"{schema}.{table}"]:  # partitions are found on disk
+            if schema == "raw" and count:  # partitions are found on disk
                 spark.sql(f"alter table {schema}.{table} recover partitions")
-        result = dbtRunner().invoke(
+        log(f"inputs registered on Spark ({spark.sparkContext.master}), building {models} models")
+        return dbtRunner(callbacks=[on_event]).invoke(
             [
                 "run",
                 "--full-refresh",
@@ -158,21 +239,3 @@ def build(settings: Settings, factor_set: str, log=print) -> Path:
         )
     finally:
         spark.stop()
-    failed = [
-        f"{r.node.name}: {' '.join(str(r.message).split())[:300]}"
-        for r in (result.result or [])
-        if r.status != "success"
-    ]
-    if not result.success or failed:
-        detail = "; ".join(failed) or str(result.exception)
-        raise RuntimeError(f"the Spark build failed, the previous Spark marts stay: {detail}")
-    marts = root / "marts.db"
-    retired = root / ".retired"
-    shutil.rmtree(retired, ignore_errors=True)
-    if marts.exists():
-        marts.rename(retired)
-    (build_dir / "marts.db").rename(marts)
-    shutil.rmtree(retired, ignore_errors=True)
-    shutil.rmtree(build_dir, ignore_errors=True)
-    log(f"spark: {len(result.result)} models built in {time.perf_counter() - started:.0f} s")
-    return marts
