@@ -170,8 +170,15 @@ def build(settings: Settings, factor_set: str, log=say) -> Path:
     started = time.perf_counter()
     rows = export_inputs(settings.work_db, tables, build_dir / "inputs")
     log(f"{len(tables)} input tables, {sum(rows.values())} rows, written as Parquet")
-    with output_to(settings.workdir / "logs" / "last-run.log"):
-        result = run_models(settings, factor_set, build_dir, rows, built_models(manifest), log)
+    run_log = settings.workdir / "logs" / "last-run.log"
+    try:
+        with output_to(run_log):
+            result = run_models(settings, factor_set, build_dir, rows, built_models(manifest), log)
+    except Exception as exc:  # no session (Java, a wrong master URL): Spark's words are logged
+        raise RuntimeError(
+            f"Spark did not run, the previous Spark marts stay: {exc}; Spark's own messages "
+            f"are in {run_log}"
+        ) from exc
     failed = [
         f"{r.node.name}: {' '.join(str(r.message).split())[:300]}"
         for r in (result.result or [])
@@ -179,7 +186,10 @@ def build(settings: Settings, factor_set: str, log=say) -> Path:
     ]
     if not result.success or failed:
         detail = "; ".join(failed) or str(result.exception)
-        raise RuntimeError(f"the Spark build failed, the previous Spark marts stay: {detail}")
+        raise RuntimeError(
+            f"the Spark build failed, the previous Spark marts stay: {detail}; dbt's log is in "
+            f"{settings.workdir / 'dbt-spark'}"
+        )
     marts = root / "marts.db"
     retired = root / ".retired"
     shutil.rmtree(retired, ignore_errors=True)

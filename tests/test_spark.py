@@ -173,3 +173,33 @@ def test_great_expectations_imports_beside_pyspark_in_a_process_without_a_main_f
         timeout=600,
     )
     assert done.stdout.strip() == "alive", done.stderr[-2000:]
+
+
+@needs_spark
+def test_a_spark_that_cannot_start_exits_1_and_leaves_the_previous_marts(run):
+    """A wrong master URL: the DuckDB run publishes as always, the Spark step fails with one
+    line that names the run log where Spark's own words are, and the Spark marts of the
+    previous run stay in place, file for file. (Last in this module: it runs again.)"""
+    marts = run / "served" / "spark" / "marts.db"
+    before = sorted((p.relative_to(marts), p.stat().st_mtime_ns) for p in marts.rglob("*"))
+    env = {
+        **os.environ,
+        "GREENBLUE_LANDING": str(run / "landing"),
+        "GREENBLUE_WAREHOUSE": str(run / "served" / "greenblue.duckdb"),
+        "GREENBLUE_PSEUDONYM_KEY": "spark-test-key-0123456789",
+        "GREENBLUE_SPARK_MASTER": "no-such-master",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "run", "--engine", "spark", "--force"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
+    last = done.stderr.strip().splitlines()[-1]
+    run_log = run / "served" / ".work" / "logs" / "last-run.log"
+    assert last.startswith("greenblue: RuntimeError: Spark did not run"), last
+    assert f"Spark's own messages are in {run_log}" in last
+    assert "SparkException: Master must" in run_log.read_text()  # Spark says why
+    assert sorted((p.relative_to(marts), p.stat().st_mtime_ns) for p in marts.rglob("*")) == before
