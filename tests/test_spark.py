@@ -39,7 +39,8 @@ def run(tmp_path_factory) -> Path:
         "GREENBLUE_PSEUDONYM_KEY": "spark-test-key-0123456789",
     }
     generate = [sys.executable, "-m", "pipelines.cli", "generate", "--out", str(root / "landing")]
-    subprocess.run([*generate, "--orgs", "3", "--rows", "100"], env=env, check=True)
+    # two years, the first the baseline: the progress marts compare years
+    subprocess.run([*generate, "--orgs", "3", "--rows", "100", "--years", "2"], env=env, check=True)
     done = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "run", "--engine", "spark"],
         env=env,
@@ -112,6 +113,9 @@ def test_every_mart_has_the_same_rows_on_both_engines(run, con):
             assert not extra, (table, extra)
         checked += counts[0]
     assert checked > 1000
+    # the progress figures against the baseline year are compared too
+    progress = "select count(pct_change_from_baseline) from marts.reduction_progress"
+    assert con.execute(progress).fetchone()[0] > 0
 
 
 @needs_spark

@@ -38,7 +38,9 @@ scoped as (
             org_code,
             reporting_year,
             {{ grouping }} as target_scope,
-            {{ exact_sum("case when factor_status = 'mapped' then kg_co2e end") }} / 1000.0 as t_co2e,
+            -- a double, as DuckDB divides decimals: Spark would round the percentages below to 6 places
+            cast({{ exact_sum("case when factor_status = 'mapped' then kg_co2e end") }} as {{ type_double() }})
+            / 1000.0 as t_co2e,
             sum(case when factor_status = 'unmapped' then 1 else 0 end) as unmapped_rows
         from emissions
         group by org_code, reporting_year, {{ grouping }}
