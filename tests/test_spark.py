@@ -6,7 +6,7 @@ DuckDB and publication as every night, then every model built again on a local P
 session from the run's inputs as Parquet. The Spark marts (Parquet files) are read back
 with DuckDB and compared with the served DuckDB marts: the same tables, columns and types,
 the same row counts, every value other than a floating-point one identical, and kg CO2e
-per organization, year and activity type within 1e-9 (relative). About 3 minutes; skipped
+per organization, year and activity type within 1e-9 (relative). About 5 minutes; skipped
 where PySpark, dbt-spark or Java is missing.
 """
 
