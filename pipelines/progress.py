@@ -48,9 +48,12 @@ class ShortLine(logging.Formatter):
         if error is not None:  # a failed step; the traceback is in the log file
             message += " " + error.message.strip()
         level = "" if record.levelno < logging.WARNING else record.levelname.lower() + ": "
-        return (
-            f"{time.strftime('%H:%M:%S', time.localtime(record.created))} {step}: {level}{message}"
-        )
+        return short_line(step, level + message, record.created)
+
+
+def short_line(step: str, message: str, at: float | None = None) -> str:
+    """`HH:MM:SS step: message`, at `at` (seconds since the epoch) or now."""
+    return f"{time.strftime('%H:%M:%S', time.localtime(at))} {step}: {message}"
 
 
 @dg.logger(
@@ -85,6 +88,5 @@ def ticker(label: str, total: int, log):
 
 
 def say(step: str, message: str) -> None:
-    """One progress line for work outside a Dagster run (the Spark step), as ShortLine
-    writes the run's own: `HH:MM:SS step: message`."""
-    print(f"{time.strftime('%H:%M:%S')} {step}: {message}", file=stream, flush=True)
+    """One progress line for work outside a Dagster run (the Spark step), as the run's own."""
+    print(short_line(step, message), file=stream, flush=True)

@@ -61,10 +61,12 @@ def built_models(manifest: dict) -> int:
     )
 
 
-def export_inputs(work_db: Path, tables: list[tuple[str, str]], folder: Path) -> dict[str, int]:
+def export_inputs(
+    work_db: Path, tables: list[tuple[str, str]], folder: Path
+) -> dict[tuple[str, str], int]:
     """Each source table as Parquet in `folder/<schema>/<table>/`: raw tables partitioned
     by organization and file (`_org_code=`, `_file_id=`), the others (and an empty raw
-    table, which has no partition to write) one file. Rows per `schema.table`."""
+    table, which has no partition to write) one file. Rows per (schema, table)."""
     shutil.rmtree(folder, ignore_errors=True)
     rows = {}
     con = duckdb.connect(str(work_db), read_only=True)
@@ -73,7 +75,7 @@ def export_inputs(work_db: Path, tables: list[tuple[str, str]], folder: Path) ->
             target = folder / schema / table
             target.parent.mkdir(parents=True, exist_ok=True)
             relation = f'"{schema}"."{table}"'
-            rows[f"{schema}.{table}"] = count = con.execute(
+            rows[schema, table] = count = con.execute(
                 f"select count(*) from {relation}"
             ).fetchone()[0]
             if schema == "raw" and count:
@@ -203,10 +205,15 @@ def build(settings: Settings, factor_set: str, log=say) -> Path:
 
 
 def run_models(
-    settings: Settings, factor_set: str, build_dir: Path, rows: dict[str, int], models: int, log
+    settings: Settings,
+    factor_set: str,
+    build_dir: Path,
+    rows: dict[tuple[str, str], int],
+    models: int,
+    log,
 ):
     """`dbt run --full-refresh --target spark` on a session that holds the exported inputs
-    (`rows`: rows per `schema.table`) as tables; dbt's result. Logs `dbt run on Spark:
+    (`rows`: rows per (schema, table)) as tables; dbt's result. Logs `dbt run on Spark:
     models built n/N` as the models finish."""
     from dbt.cli.main import dbtRunner
 
@@ -219,8 +226,7 @@ def run_models(
     inputs = build_dir / "inputs"
     spark = session(build_dir)
     try:
-        for name, count in rows.items():
-            schema, table = name.split(".")
+        for (schema, table), count in rows.items():
             spark.sql(f"create database if not exists {schema}")
             spark.sql(
                 f"create table {schema}.{table} using parquet location '{inputs / schema / table}'"

@@ -29,15 +29,21 @@ needs_spark = pytest.mark.skipif(
 DOUBLE_TYPES = {"DOUBLE", "FLOAT"}
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("spark")
-    env = {
+def run_env(root: Path, **extra: str) -> dict[str, str]:
+    """The environment of a run on `root`'s landing and served folder."""
+    return {
         **os.environ,
         "GREENBLUE_LANDING": str(root / "landing"),
         "GREENBLUE_WAREHOUSE": str(root / "served" / "greenblue.duckdb"),
         "GREENBLUE_PSEUDONYM_KEY": "spark-test-key-0123456789",
+        **extra,
     }
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("spark")
+    env = run_env(root)
     generate = [sys.executable, "-m", "pipelines.cli", "generate", "--out", str(root / "landing")]
     # two years, the first the baseline: the progress marts compare years
     subprocess.run([*generate, "--orgs", "3", "--rows", "100", "--years", "2"], env=env, check=True)
@@ -186,13 +192,7 @@ def test_a_spark_that_cannot_start_exits_1_and_leaves_the_previous_marts(run):
     previous run stay in place, file for file. (Last in this module: it runs again.)"""
     marts = run / "served" / "spark" / "marts.db"
     before = sorted((p.relative_to(marts), p.stat().st_mtime_ns) for p in marts.rglob("*"))
-    env = {
-        **os.environ,
-        "GREENBLUE_LANDING": str(run / "landing"),
-        "GREENBLUE_WAREHOUSE": str(run / "served" / "greenblue.duckdb"),
-        "GREENBLUE_PSEUDONYM_KEY": "spark-test-key-0123456789",
-        "GREENBLUE_SPARK_MASTER": "no-such-master",
-    }
+    env = run_env(run, GREENBLUE_SPARK_MASTER="no-such-master")
     done = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "run", "--engine", "spark", "--force"],
         env=env,
